@@ -1,0 +1,43 @@
+"""`fashion-assistant doctor`: what this installation has, for testers and bug reports."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from desktop_app.core.app_context import AppContext
+from desktop_app.core.doctor import collect
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("doctor", help="show Python, torch, SQLite, models and data paths")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace, context: AppContext) -> int:
+    report = collect(context)
+    if args.json:
+        print(json.dumps(report, indent=2))
+        return 0
+    py, torch, sqlite = report["python"], report["torch"], report["sqlite"]
+    print(f"Fashion Assistant {report['app_version']}")
+    print(f"Python   {py['version']} ({py['executable']})")
+    if torch["available"]:
+        print(f"torch    {torch['version']}, {torch['threads']} threads, device {torch['device']}")
+    else:
+        print(f"torch    not available: {torch['error']}")
+    if sqlite["ok"]:
+        print(f"SQLite   {sqlite['sqlite_version']} via {sqlite['loaded_with']}, sqlite-vec {sqlite['sqlite_vec_version']}")
+    else:
+        print(f"SQLite   problem: {sqlite['error']}")
+    print("Models")
+    for model in report["models"]:
+        where = model["location"] or "-"
+        print(f"  {model['role']:<10} {model['name']:<32} {model['source']:<16} {where}")
+        if model["hint"]:
+            print(f"  {'':<10} {model['hint']}")
+    print("Paths")
+    for name, value in report["paths"].items():
+        print(f"  {name:<10} {value}")
+    return 0

@@ -1,0 +1,75 @@
+"""A report of what this installation has: Python, torch, SQLite and sqlite-vec, models, data paths.
+
+Shared by `fashion-assistant doctor` and the GUI's status bar, so what a tester pastes into a bug
+report is what the window showed.
+"""
+
+from __future__ import annotations
+
+import platform
+import sys
+from typing import Any
+
+from desktop_app import __version__
+from desktop_app.core.app_context import AppContext
+from desktop_app.core.db import backend_info
+from desktop_app.core.errors import UserError
+from desktop_app.core.model_locator import find_all
+
+
+def torch_report() -> dict[str, Any]:
+    try:
+        import torch
+    except ImportError as exc:
+        return {"available": False, "error": str(exc)}
+    if torch.cuda.is_available():
+        device = f"cuda ({torch.cuda.get_device_name(0)})"
+    elif getattr(torch.backends, "mps", None) is not None and torch.backends.mps.is_available():
+        device = "mps"
+    else:
+        device = "cpu"
+    return {"available": True, "version": torch.__version__, "threads": torch.get_num_threads(), "device": device}
+
+
+def sqlite_report() -> dict[str, Any]:
+    try:
+        backend = backend_info()
+    except UserError as exc:
+        return {"ok": False, "error": exc.user_text()}
+    return {
+        "ok": True,
+        "driver": backend.driver,
+        "sqlite_version": backend.sqlite_version,
+        "sqlite_vec_version": backend.vec_version,
+        "loaded_with": (
+            "stdlib sqlite3" if backend.driver == "sqlite3" else "sqlean-py (this Python's sqlite3 cannot load extensions)"
+        ),
+    }
+
+
+def collect(context: AppContext) -> dict[str, Any]:
+    paths = context.paths
+    return {
+        "app_version": __version__,
+        "python": {"version": platform.python_version(), "executable": sys.executable, "platform": platform.platform()},
+        "torch": torch_report(),
+        "sqlite": sqlite_report(),
+        "models": [status.to_json() for status in find_all(context.settings, paths)],
+        "paths": {
+            "data_dir": str(paths.data_dir),
+            "catalog": str(paths.db_path),
+            "settings": str(paths.settings_file),
+            "models_dir": str(paths.models_dir),
+            "cache_dir": str(paths.cache_dir),
+            "log_file": str(paths.log_file),
+        },
+    }
+
+
+def summarize_models(report: dict[str, Any]) -> str:
+    """One line for a status bar: each role and whether its model is there."""
+    parts = []
+    for model in report["models"]:
+        mark = "✓" if model["found"] else "✗"
+        parts.append(f"{model['role'].capitalize()}: {mark} {model['name']}")
+    return "   ".join(parts)

@@ -1,0 +1,66 @@
+"""`fashion-assistant-gui`: start the window. `--self-test` opens it, waits for the model check, exits 0."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+
+from desktop_app import APP_DISPLAY_NAME, APP_NAME, __version__
+from desktop_app.core.app_context import open_context
+
+log = logging.getLogger(__name__)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="fashion-assistant-gui", description=f"{APP_DISPLAY_NAME} (window).")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--data-dir", help="folder for the catalog, settings, models and logs")
+    parser.add_argument("--db", help="catalog file to use instead of the one in the data folder")
+    parser.add_argument("--self-test", action="store_true", help="open the window, check models, exit 0 when usable")
+    return parser
+
+
+def _log_uncaught(exc_type, exc, tb) -> None:
+    log.critical("Uncaught exception", exc_info=(exc_type, exc, tb))
+    sys.__excepthook__(exc_type, exc, tb)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    context = open_context(args.data_dir, args.db)
+    sys.excepthook = _log_uncaught
+
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from desktop_app.ui.main_window import MainWindow
+    from desktop_app.ui.workers import BackgroundRunner
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName(APP_NAME)
+    app.setApplicationDisplayName(APP_DISPLAY_NAME)
+    app.setApplicationVersion(__version__)
+    runner = BackgroundRunner()
+    app.aboutToQuit.connect(lambda: runner.shutdown(10.0))
+    window = MainWindow(context, runner)
+    window.show()
+    if args.self_test:
+        def finish() -> None:
+            ok = window.report is not None and window.isVisible()
+            print(f"self-test: window shown, models checked: {'ok' if ok else 'FAILED'}")
+            app.exit(0 if ok else 1)
+
+        def poll() -> None:
+            if window.report is not None:
+                finish()
+            else:
+                QTimer.singleShot(50, poll)
+
+        QTimer.singleShot(0, poll)
+        QTimer.singleShot(60_000, finish)
+    return app.exec()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
