@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QUrl, Slot
+from PySide6.QtCore import Qt, QUrl, Slot
 from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QVBoxLayout, QWidget
 
@@ -62,6 +62,10 @@ class MainWindow(QMainWindow):
         )
         self.welcome.setTextFormat(self.welcome.textFormat().PlainText)
         self.welcome.setObjectName("welcome")
+        self.welcome.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        font = self.welcome.font()
+        font.setPointSizeF(font.pointSizeF() * 1.4)
+        self.welcome.setFont(font)
         layout.addStretch(1)
         layout.addWidget(self.welcome)
         layout.addStretch(1)
