@@ -35,7 +35,10 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        context = open_context(args.data_dir, args.db, logging.DEBUG if args.debug else logging.INFO)
+        context = open_context(
+            args.data_dir, args.db, logging.DEBUG if args.debug else logging.INFO,
+            allow_network=getattr(args, "allow_network", False),
+        )
         return int(args.handler(args, context) or 0)
     except Cancelled:
         print("Cancelled.", file=sys.stderr)

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+# Qt keeps window state (QSettings) under XDG_CONFIG_HOME, read once per process: keep the developer's out.
+os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="fa-test-config-")
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 PRODUCT_PHOTOS = REPO_ROOT.parent / "shared" / "data" / "product-photos"

@@ -39,4 +39,4 @@ def test_gui_self_test_exits_zero(isolated_data_dir: Path) -> None:
         [sys.executable, "-m", "desktop_app", "--self-test"], capture_output=True, text=True, timeout=120,
     )
     assert out.returncode == 0, out.stderr
-    assert "self-test: window shown, models checked: ok" in out.stdout
+    assert "self-test: window shown, catalog loaded (0 items), models checked: ok" in out.stdout

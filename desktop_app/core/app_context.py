@@ -6,6 +6,7 @@ import logging
 import os
 from dataclasses import dataclass
 
+from desktop_app.core import offline
 from desktop_app.core.logs import configure_logging
 from desktop_app.core.paths import AppPaths, resolve_paths
 from desktop_app.core.settings import Settings, load_settings, save_settings
@@ -24,7 +25,13 @@ def open_context(
     data_dir: str | os.PathLike[str] | None = None,
     db: str | os.PathLike[str] | None = None,
     log_level: int = logging.INFO,
+    allow_network: bool = False,
 ) -> AppContext:
+    """Offline unless told otherwise: only `models download` passes allow_network=True."""
+    if allow_network:
+        offline.allow_network()
+    else:
+        offline.enforce_offline()
     paths = resolve_paths(data_dir, db).ensure()
     configure_logging(paths.log_file, log_level)
     return AppContext(paths=paths, settings=load_settings(paths.settings_file))

@@ -6,11 +6,13 @@ report is what the window showed.
 
 from __future__ import annotations
 
+import os
 import platform
 import sys
 from typing import Any
 
 from desktop_app import __version__
+from desktop_app.core import offline
 from desktop_app.core.app_context import AppContext
 from desktop_app.core.db import backend_info
 from desktop_app.core.errors import UserError
@@ -47,6 +49,15 @@ def sqlite_report() -> dict[str, Any]:
     }
 
 
+def network_report() -> dict[str, Any]:
+    """What a privacy-minded user checks first: is this process offline, and did anything try to get out?"""
+    return {
+        "offline": offline.is_offline(),
+        "hub_env": {name: os.environ.get(name) for name in offline.OFFLINE_ENV},
+        "blocked_attempts": list(offline.blocked_attempts()),
+    }
+
+
 def collect(context: AppContext) -> dict[str, Any]:
     paths = context.paths
     return {
@@ -55,6 +66,7 @@ def collect(context: AppContext) -> dict[str, Any]:
         "torch": torch_report(),
         "sqlite": sqlite_report(),
         "models": [status.to_json() for status in find_all(context.settings, paths)],
+        "network": network_report(),
         "paths": {
             "data_dir": str(paths.data_dir),
             "catalog": str(paths.db_path),
@@ -71,5 +83,6 @@ def summarize_models(report: dict[str, Any]) -> str:
     parts = []
     for model in report["models"]:
         mark = "✓" if model["found"] else "✗"
-        parts.append(f"{model['role'].capitalize()}: {mark} {model['name']}")
+        checked = " (verified)" if model.get("verified") else ""
+        parts.append(f"{model['role'].capitalize()}: {mark} {model['name']}{checked}")
     return "   ".join(parts)

@@ -33,6 +33,9 @@ class Settings(BaseModel):
     batch_size: int = Field(8, ge=1, le=256)
     threads: int | None = Field(None, ge=1, description="CPU threads for models; None uses every core.")
     theme: Literal["system", "light", "dark"] = "system"
+    accepted_licences: list[str] = Field(
+        default_factory=list, description="Manifest licence ids the user accepted once, before a first download."
+    )
 
 
 Migration = Callable[[dict[str, Any]], dict[str, Any]]

@@ -1,15 +1,19 @@
-"""`fashion-assistant-gui`: start the window. `--self-test` opens it, waits for the model check, exits 0."""
+"""`fashion-assistant-gui`: start the window. `--self-test` opens it, loads the catalog, checks models, exits 0."""
 
 from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 
-from desktop_app import APP_DISPLAY_NAME, APP_NAME, __version__
+from desktop_app import APP_AUTHOR, APP_DISPLAY_NAME, APP_NAME, __version__
 from desktop_app.core.app_context import open_context
+from desktop_app.core.paths import DATA_DIR_ENV
 
 log = logging.getLogger(__name__)
+
+SELF_TEST_TIMEOUT_MS = 120_000
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -17,7 +21,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument("--data-dir", help="folder for the catalog, settings, models and logs")
     parser.add_argument("--db", help="catalog file to use instead of the one in the data folder")
-    parser.add_argument("--self-test", action="store_true", help="open the window, check models, exit 0 when usable")
+    parser.add_argument("--self-test", action="store_true", help="open the window, load the catalog, check models, exit 0 when usable")
     return parser
 
 
@@ -28,37 +32,46 @@ def _log_uncaught(exc_type, exc, tb) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    context = open_context(args.data_dir, args.db)
-    sys.excepthook = _log_uncaught
 
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
-    from desktop_app.ui.main_window import MainWindow
-    from desktop_app.ui.workers import BackgroundRunner
-
     app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setOrganizationName(APP_AUTHOR)
     app.setApplicationName(APP_NAME)
     app.setApplicationDisplayName(APP_DISPLAY_NAME)
     app.setApplicationVersion(__version__)
+
+    from desktop_app.ui.main_window import MainWindow
+    from desktop_app.ui.settings_dialog import apply_theme, remembered_data_dir
+    from desktop_app.ui.workers import BackgroundRunner
+
+    data_dir = args.data_dir or os.environ.get(DATA_DIR_ENV) or remembered_data_dir()
+    context = open_context(data_dir, args.db)
+    sys.excepthook = _log_uncaught
+    apply_theme(context.settings.theme)
     runner = BackgroundRunner()
     app.aboutToQuit.connect(lambda: runner.shutdown(10.0))
     window = MainWindow(context, runner)
     window.show()
     if args.self_test:
+        def usable() -> bool:
+            return window.isVisible() and window.report is not None and window.catalog.stats is not None
+
         def finish() -> None:
-            ok = window.report is not None and window.isVisible()
-            print(f"self-test: window shown, models checked: {'ok' if ok else 'FAILED'}")
+            ok = usable()
+            items = window.catalog.stats["items"] if window.catalog.stats else "?"
+            print(f"self-test: window shown, catalog loaded ({items} items), models checked: {'ok' if ok else 'FAILED'}")
             app.exit(0 if ok else 1)
 
         def poll() -> None:
-            if window.report is not None:
+            if usable():
                 finish()
             else:
                 QTimer.singleShot(50, poll)
 
         QTimer.singleShot(0, poll)
-        QTimer.singleShot(60_000, finish)
+        QTimer.singleShot(SELF_TEST_TIMEOUT_MS, finish)
     return app.exec()
 
 

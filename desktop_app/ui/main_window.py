@@ -1,16 +1,20 @@
-"""The main window: menus, a central area the catalog, search and assistant views fill, a status bar."""
+"""The main window: the catalog on the side, search and the assistant in tabs, models in the status bar."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, QUrl, Slot
-from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QVBoxLayout, QWidget
+from PySide6.QtCore import QSettings, Qt, QUrl, Slot
+from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
+from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMessageBox, QTabWidget
 
 from desktop_app import APP_DISPLAY_NAME, __version__
 from desktop_app.core import doctor
 from desktop_app.core.app_context import AppContext
+from desktop_app.ui.catalog_panel import CatalogPanel
+from desktop_app.ui.search_panel import SearchPanel
+from desktop_app.ui.settings_dialog import DATA_DIR_KEY, SettingsDialog, apply_theme
 from desktop_app.ui.workers import BackgroundRunner
 
 
@@ -21,55 +25,70 @@ class MainWindow(QMainWindow):
         self.runner = runner
         self.report: dict[str, Any] | None = None
         self.setWindowTitle(APP_DISPLAY_NAME)
-        self.resize(1100, 720)
-        self._build_menus()
-        self._build_central()
+        self.resize(1280, 800)
+
+        self.catalog = CatalogPanel(context, runner, self)
+        dock = QDockWidget("Catalog", self)
+        dock.setObjectName("catalogDock")
+        dock.setWidget(self.catalog)
+        dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
+        self.search = SearchPanel(context, runner, self)
+        self.tabs = QTabWidget(self)
+        self.tabs.addTab(self.search, "Search")
+        self.setCentralWidget(self.tabs)
+
+        self.catalog.stats_changed.connect(self._catalog_stats)
+        self.catalog.indexing_changed.connect(lambda busy: self.statusBar().showMessage("Indexing…" if busy else "Ready", 0))
+        self.search.searched.connect(lambda n: self.statusBar().showMessage(f"{n} results", 5000))
+        self.search.catalog_changed.connect(self.catalog.refresh)
+
         self.models_label = QLabel("Looking for models…")
-        self.models_label.setTextFormat(self.models_label.textFormat().PlainText)
+        self.models_label.setTextFormat(Qt.TextFormat.PlainText)
         self.statusBar().addPermanentWidget(self.models_label)
         self.statusBar().showMessage(f"Catalog: {context.paths.db_path}")
+        self._build_menus()
+        self._restore_geometry()
         self.refresh_model_status()
+
+    # -- menus and shortcuts ---------------------------------------------------------------------------
+    def _action(self, menu, text: str, slot, shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(shortcut)
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        return action
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
-        open_data = QAction("Open &data folder", self)
-        open_data.triggered.connect(lambda: self._open_folder(self.context.paths.data_dir))
-        file_menu.addAction(open_data)
+        self._action(file_menu, "&Add folder…", self.catalog.pick_folder, QKeySequence.StandardKey.Open)
+        self._action(file_menu, "&Re-scan folders", lambda: self.catalog.start_index(None), "F5")
+        self._action(file_menu, "&Find", self.focus_search, QKeySequence.StandardKey.Find)
         file_menu.addSeparator()
-        quit_action = QAction("&Quit", self)
-        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
-        quit_action.triggered.connect(self.close)
-        file_menu.addAction(quit_action)
+        self._action(file_menu, "&Settings…", self.open_settings, QKeySequence.StandardKey.Preferences)
+        self._action(file_menu, "Open &data folder", lambda: self._open_folder(self.context.paths.data_dir))
+        file_menu.addSeparator()
+        self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
 
-        models_menu = self.menuBar().addMenu("&Models")
-        refresh = QAction("&Check models again", self)
-        refresh.triggered.connect(self.refresh_model_status)
-        models_menu.addAction(refresh)
+        self.models_menu = self.menuBar().addMenu("&Models")
+        self._action(self.models_menu, "&Check models again", self.refresh_model_status)
 
         help_menu = self.menuBar().addMenu("&Help")
-        logs = QAction("Open &log folder", self)
-        logs.triggered.connect(lambda: self._open_folder(self.context.paths.log_dir))
-        help_menu.addAction(logs)
-        about = QAction("&About", self)
-        about.triggered.connect(self._about)
-        help_menu.addAction(about)
+        self._action(help_menu, "Open &log folder", lambda: self._open_folder(self.context.paths.log_dir))
+        self._action(help_menu, "&About", self._about)
 
-    def _build_central(self) -> None:
-        central = QWidget(self)
-        layout = QVBoxLayout(central)
-        self.welcome = QLabel(
-            "Your catalog is empty.\nAdd a folder of product photos to start: nothing leaves this computer."
-        )
-        self.welcome.setTextFormat(self.welcome.textFormat().PlainText)
-        self.welcome.setObjectName("welcome")
-        self.welcome.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        font = self.welcome.font()
-        font.setPointSizeF(font.pointSizeF() * 1.4)
-        self.welcome.setFont(font)
-        layout.addStretch(1)
-        layout.addWidget(self.welcome)
-        layout.addStretch(1)
-        self.setCentralWidget(central)
+    @Slot()
+    def focus_search(self) -> None:
+        self.tabs.setCurrentWidget(self.search)
+        self.search.query.setFocus()
+        self.search.query.selectAll()
+
+    # -- state -------------------------------------------------------------------------------------------
+    def _catalog_stats(self, stats: dict[str, Any]) -> None:
+        present = [name for name in stats["categories"] if name != "untagged"]
+        if present:
+            self.search.set_categories(sorted(set(present)))
 
     @Slot()
     def refresh_model_status(self) -> None:
@@ -86,7 +105,20 @@ class MainWindow(QMainWindow):
         missing = [m for m in report["models"] if not m["found"] and m["hint"]]
         self.models_label.setToolTip("\n".join(f"{m['role']}: {m['hint']}" for m in missing) or "All models found.")
 
-    def _open_folder(self, folder) -> None:
+    def open_settings(self) -> None:
+        dialog = SettingsDialog(self.context.settings, self.context.paths.data_dir, self)
+        if dialog.exec() != SettingsDialog.DialogCode.Accepted:
+            return
+        self.context.settings = dialog.result_settings()
+        self.context.save_settings()
+        chosen = dialog.chosen_data_dir()
+        if chosen and Path(chosen) != self.context.paths.data_dir:
+            QSettings().setValue(DATA_DIR_KEY, chosen)
+            self.statusBar().showMessage("The new data folder is used from the next start.", 8000)
+        apply_theme(self.context.settings.theme)
+        self.refresh_model_status()
+
+    def _open_folder(self, folder: Path) -> None:
         folder.mkdir(parents=True, exist_ok=True)
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
 
@@ -96,3 +128,21 @@ class MainWindow(QMainWindow):
             f"{APP_DISPLAY_NAME} {__version__}\nA private fashion assistant: BLIP-2 search and local Gemma advice.\n"
             "Nothing leaves this computer.",
         )
+
+    def _restore_geometry(self) -> None:
+        settings = QSettings()
+        geometry = settings.value("window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        state = settings.value("window/state")
+        if state is not None:
+            self.restoreState(state)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        settings = QSettings()
+        settings.setValue("window/geometry", self.saveGeometry())
+        settings.setValue("window/state", self.saveState())
+        if self.catalog.index_worker is not None:
+            self.catalog.cancel_index()
+        self.search.shutdown()
+        super().closeEvent(event)

@@ -6,8 +6,9 @@ only through signals, which Qt queues onto the UI thread. Exactly one of `result
 the final one, so a fast loop cannot flood the event loop. A function that returns a generator has
 each yielded value emitted as `item`, and every `yield` is a cancel point.
 
-Lanes are serial where a resource is shared: "store" (catalog writes and indexing), "llm" (the one
-loaded language model), and "pool" for everything else (reads, decoding, doctor).
+Lanes are serial where a resource is shared: "store" (catalog writes and indexing), "search" (the
+warm BLIP-2 towers of the one `Searcher`), "llm" (the one loaded language model), and "pool" for
+everything else (reads, thumbnails, doctor). A search never waits behind an index or an answer.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from desktop_app.core.jobs import Cancelled, CancelToken
 log = logging.getLogger(__name__)
 
 PROGRESS_INTERVAL_S = 0.1
-LANES = ("store", "llm", "pool")
+LANES = ("store", "search", "llm", "pool")
 
 
 class Worker(QObject):

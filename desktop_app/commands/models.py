@@ -1,0 +1,239 @@
+"""`fashion-assistant models …`: find, download once, verify, import and switch the models each role uses.
+
+Only `models download` may use the network (it sets `allow_network`, which `cli.main` passes to
+`open_context`); every other command, here and elsewhere, runs with the offline guard on.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from desktop_app.core.app_context import AppContext
+from desktop_app.core.downloads import download_model
+from desktop_app.core.jobs import CancelToken, Progress
+from desktop_app.core.model_locator import find_all
+from desktop_app.core.model_registry import (
+    ROLES,
+    LicenceNotAcceptedError,
+    Manifest,
+    Registry,
+    accept_licence,
+    adopt_if_unset,
+    import_model,
+    installed_or_explain,
+    load_manifest,
+    model_roles,
+    remove_model,
+    roles_using,
+    use_model,
+    verify_installed,
+)
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("models", help="list, download, verify, import, use and remove models")
+    actions = parser.add_subparsers(dest="models_command", required=True, metavar="ACTION")
+
+    def add(name: str, help_text: str) -> argparse.ArgumentParser:
+        action = actions.add_parser(name, help=help_text)
+        action.add_argument("--json", action="store_true", help="print one JSON object")
+        return action
+
+    add("list", "the known models, what is installed, and each role's current model").set_defaults(handler=run_list)
+    download = add("download", "download a model from the manifest once (the only command that uses the network)")
+    download.add_argument("name", help="manifest name or hub repo id, e.g. gemma-3-1b-it")
+    download.add_argument("--accept-licence", action="store_true", help="accept the model's licence without asking")
+    download.set_defaults(handler=run_download, allow_network=True)
+    verify = add("verify", "re-check the checksums of installed models")
+    verify.add_argument("name", nargs="?", help="one model (default: all installed)")
+    verify.set_defaults(handler=run_verify)
+    imported = add("import", "use a BLIP-2 folder or GGUF file you already have (validated, hashed, left where it is)")
+    imported.add_argument("path", type=Path)
+    imported.add_argument("--role", required=True, choices=ROLES)
+    imported.add_argument("--name", help="name to list it under (default: from the file or folder name)")
+    imported.set_defaults(handler=run_import)
+    use = add("use", "make an installed model the current one for a role")
+    use.add_argument("name")
+    use.add_argument("--role", required=True, choices=ROLES)
+    use.set_defaults(handler=run_use)
+    remove = add("remove", "delete a downloaded model, or forget an imported one (its files are left alone)")
+    remove.add_argument("name")
+    remove.set_defaults(handler=run_remove)
+
+
+def _size(n: int | None) -> str:
+    if n is None:
+        return "?"
+    return f"{n / 1e9:.2f} GB" if n >= 1e9 else f"{n / 1e6:.1f} MB"
+
+
+def _progress_printer() -> Progress:
+    """One rewritten line on a terminal; a line a second otherwise, so logs stay readable."""
+    tty = sys.stderr.isatty()
+    last = [0.0]
+
+    def show(done: int, total: int | None, detail: str) -> None:
+        now = time.monotonic()
+        finished = total is not None and done >= total
+        if not tty and not finished and now - last[0] < 1.0:
+            return
+        last[0] = now
+        percent = f"{100 * done / total:5.1f}% " if total else ""
+        print(f"\r{percent}{detail}\033[K" if tty else f"{percent}{detail}", end="" if tty and not finished else "\n",
+              file=sys.stderr, flush=True)
+
+    return show
+
+
+def _catalog(context: AppContext, manifest: Manifest) -> list[dict[str, Any]]:
+    installed = Registry(context.paths).all()
+    rows = []
+    for entry in manifest.models:
+        model = installed.get(entry.name)
+        licence = manifest.licences[entry.licence]
+        rows.append({
+            "name": entry.name, "title": entry.title, "roles": entry.roles, "format": entry.format, "source": entry.source,
+            "repo": entry.repo, "revision": entry.revision, "licence": entry.licence, "licence_name": licence.name,
+            "licence_url": licence.url,
+            "licence_accepted": not licence.requires_acceptance or entry.licence in context.settings.accepted_licences,
+            "pick_when": entry.pick_when, "installed": model is not None,
+            "origin": model.describe_origin() if model else None, "location": model.location if model else None,
+            "size_bytes": model.size_bytes if model else entry.size_bytes, "verified": bool(model and model.verified),
+            "used_for": roles_using(model, context.settings) if model else [],
+        })
+    for model in installed.values():
+        if manifest.find(model.name) is None:
+            rows.append({
+                "name": model.name, "title": f"imported {model.format}", "roles": model_roles(model, manifest),
+                "format": model.format, "source": model.origin, "installed": True, "origin": model.describe_origin(),
+                "location": model.location, "size_bytes": model.size_bytes, "verified": model.verified,
+                "used_for": roles_using(model, context.settings),
+            })
+    return rows
+
+
+def run_list(args: argparse.Namespace, context: AppContext) -> int:
+    manifest = load_manifest()
+    current = [status.to_json() for status in find_all(context.settings, context.paths)]
+    models = _catalog(context, manifest)
+    if args.json:
+        print(json.dumps({"current": current, "models": models}, indent=2))
+        return 0
+    print("Current models")
+    for status in current:
+        checked = "verified" if status["verified"] else "not verified"
+        state = f"{_size(status['size_bytes'])}, {checked}" if status["found"] else "missing"
+        print(f"  {status['role']:<10} {status['model'] or status['name']:<28} {state:<24} {status['origin'] or status['source']}")
+        if status["hint"]:
+            print(f"  {'':<10} {status['hint']}")
+    print("Known models")
+    for row in models:
+        if row["installed"]:
+            state = "verified" if row["verified"] else "installed"
+        else:
+            state = "bundled, assembled on first use" if row["source"] == "bundled" else "not downloaded"
+        used = f" (in use: {', '.join(row['used_for'])})" if row["used_for"] else ""
+        print(f"  {row['name']:<20} {'/'.join(row['roles']):<20} {_size(row['size_bytes']):<10} {state}{used}")
+        if row.get("pick_when"):
+            print(f"  {'':<20} {row['pick_when']}")
+    return 0
+
+
+def _accept_licence_once(args: argparse.Namespace, context: AppContext, manifest: Manifest, licence_id: str) -> None:
+    licence = manifest.licences[licence_id]
+    if not licence.requires_acceptance or licence_id in context.settings.accepted_licences:
+        return
+    print(f"{licence.name}\n  {licence.summary}\n  Full text: {licence.url}", file=sys.stderr)
+    if not args.accept_licence:
+        if not sys.stdin.isatty():
+            raise LicenceNotAcceptedError(licence_id, licence)
+        answer = input("Type 'yes' to accept these terms and download: ").strip().lower()
+        if answer not in ("y", "yes"):
+            raise LicenceNotAcceptedError(licence_id, licence)
+    accept_licence(licence_id, context.settings)
+    context.save_settings()
+    print(f"Accepted the {licence.name}; you will not be asked again.", file=sys.stderr)
+
+
+def run_download(args: argparse.Namespace, context: AppContext) -> int:
+    manifest = load_manifest()
+    entry = manifest.get(args.name)
+    if entry.source == "hub":
+        _accept_licence_once(args, context, manifest, entry.licence)
+    model = download_model(entry, manifest, context.paths, context.settings, progress=_progress_printer(), cancel=CancelToken())
+    adopted = adopt_if_unset(model, context.settings, manifest)
+    if adopted:
+        context.save_settings()
+    if args.json:
+        print(json.dumps({"model": model.model_dump(mode="json"), "now_used_for": adopted}, indent=2))
+        return 0
+    print(f"{model.name}: {_size(model.size_bytes)}, checksums verified, in {model.location}")
+    if adopted:
+        print(f"Now used as the {', '.join(adopted)}.")
+    else:
+        print(f"Use it with `fashion-assistant models use {model.name} --role {model.roles[-1]}`.")
+    return 0
+
+
+def run_verify(args: argparse.Namespace, context: AppContext) -> int:
+    manifest = load_manifest()
+    registry = Registry(context.paths)
+    models = [installed_or_explain(args.name, registry, manifest)] if args.name else list(registry.all().values())
+    results = {model.name: verify_installed(model, registry, _progress_printer()) for model in models}
+    if args.json:
+        print(json.dumps({"results": [{"name": n, "verified": not p, "problems": p} for n, p in results.items()]}, indent=2))
+    elif not results:
+        print("No downloaded or imported models to verify.")
+    for name, problems in results.items():
+        if not args.json:
+            print(f"{name}: " + ("verified" if not problems else "FAILED\n  " + "\n  ".join(problems)))
+    if any(results.values()):
+        if not args.json:
+            print("Download a damaged model again after `fashion-assistant models remove NAME`.", file=sys.stderr)
+        return 1
+    return 0
+
+
+def run_import(args: argparse.Namespace, context: AppContext) -> int:
+    manifest = load_manifest()
+    model = import_model(args.path, args.role, Registry(context.paths), manifest, args.name, progress=_progress_printer())
+    use_model(model, args.role, context.settings, manifest)
+    context.save_settings()
+    if args.json:
+        print(json.dumps({"model": model.model_dump(mode="json"), "now_used_for": [args.role]}, indent=2))
+    else:
+        print(f"Imported {model.name} ({_size(model.size_bytes)}) from {model.location}; now used as the {args.role}.")
+    return 0
+
+
+def run_use(args: argparse.Namespace, context: AppContext) -> int:
+    manifest = load_manifest()
+    model = installed_or_explain(args.name, Registry(context.paths), manifest)
+    use_model(model, args.role, context.settings, manifest)
+    context.save_settings()
+    if args.json:
+        print(json.dumps({"model": model.name, "role": args.role}))
+    else:
+        print(f"The {args.role} is now {model.name}.")
+    return 0
+
+
+def run_remove(args: argparse.Namespace, context: AppContext) -> int:
+    manifest = load_manifest()
+    registry = Registry(context.paths)
+    model = installed_or_explain(args.name, registry, manifest)
+    reset = remove_model(model, registry, context.settings)
+    context.save_settings()
+    if args.json:
+        print(json.dumps({"removed": model.name, "deleted_files": model.origin == "downloaded", "roles_reset": reset}))
+        return 0
+    kept = " and deleted its files." if model.origin == "downloaded" else "; its files were left where they are."
+    print(f"Removed {model.name}{kept}")
+    if reset:
+        print(f"Back to the default for: {', '.join(reset)}.")
+    return 0

@@ -1,0 +1,116 @@
+"""A list model of found items for grid views: thumbnails load on the pool only when a cell is shown.
+
+With `uniformItemSizes` a QListView asks only for visible rows, so 100,000 results cost one
+Python object per row and nothing else; a thumbnail is decoded off the UI thread (as a QImage,
+which is safe there), cached, and its cell repainted when it arrives.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, QSize, Qt
+from PySide6.QtGui import QImage, QPixmap
+
+from desktop_app.ui.workers import BackgroundRunner
+
+THUMB_SIZE = QSize(160, 160)
+ItemRole = Qt.ItemDataRole.UserRole + 1
+_CACHE_LIMIT = 600
+
+
+@dataclass(frozen=True)
+class ResultRow:
+    """What a grid cell shows; built from a search hit or a catalog item."""
+
+    path: str
+    category: str | None
+    color: str | None
+    score: float | None = None
+    thumbnail: str | None = None
+    number: int | None = None  # the number the assistant's advice refers to
+
+    def caption(self) -> str:
+        parts = [f"#{self.number}"] if self.number is not None else []
+        parts.append(self.category or "untagged")
+        if self.color:
+            parts.append(self.color)
+        if self.score is not None:
+            parts.append(f"{self.score:.2f}")
+        return " · ".join(parts)
+
+
+def _load_thumbnail(path: str) -> QImage:
+    image = QImage(path)
+    if image.isNull():
+        return image
+    return image.scaled(THUMB_SIZE, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation)
+
+
+class ResultsModel(QAbstractListModel):
+    def __init__(self, runner: BackgroundRunner, parent=None) -> None:
+        super().__init__(parent)
+        self._runner = runner
+        self._rows: list[ResultRow] = []
+        self._rows_by_source: dict[str, list[int]] = {}
+        self._pixmaps: OrderedDict[str, QPixmap] = OrderedDict()
+        self._pending: set[str] = set()
+        self._placeholder = QPixmap(THUMB_SIZE)
+        self._placeholder.fill(Qt.GlobalColor.lightGray)
+
+    def set_rows(self, rows: Sequence[ResultRow]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self._rows_by_source = {}
+        for i, row in enumerate(self._rows):
+            self._rows_by_source.setdefault(row.thumbnail or row.path, []).append(i)
+        self.endResetModel()
+
+    def rows(self) -> list[ResultRow]:
+        return list(self._rows)
+
+    def row_at(self, index: QModelIndex) -> ResultRow:
+        return self._rows[index.row()]
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(self._rows)
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= len(self._rows):
+            return None
+        row = self._rows[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return row.caption()
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return Path(row.path).name + "\n" + row.path
+        if role == Qt.ItemDataRole.DecorationRole:
+            return self._pixmap_for(row)
+        if role == ItemRole:
+            return row
+        return None
+
+    def _pixmap_for(self, row: ResultRow) -> QPixmap:
+        source = row.thumbnail or row.path
+        cached = self._pixmaps.get(source)
+        if cached is not None:
+            self._pixmaps.move_to_end(source)
+            return cached
+        if source not in self._pending:
+            self._pending.add(source)
+            worker = self._runner.run(_load_thumbnail, source)
+            worker.result.connect(lambda image, s=source: self._thumbnail_ready(s, image))
+            worker.error.connect(lambda _exc, s=source: self._pending.discard(s))
+        return self._placeholder
+
+    def _thumbnail_ready(self, source: str, image: QImage) -> None:
+        self._pending.discard(source)
+        self._pixmaps[source] = QPixmap.fromImage(image) if not image.isNull() else self._placeholder
+        while len(self._pixmaps) > _CACHE_LIMIT:
+            self._pixmaps.popitem(last=False)
+        for i in self._rows_by_source.get(source, []):
+            index = self.index(i)
+            self.dataChanged.emit(index, index, [Qt.ItemDataRole.DecorationRole])

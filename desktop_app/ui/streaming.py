@@ -1,0 +1,89 @@
+"""Streamed advice in the window: request ids drop stale chunks, and repaints are throttled.
+
+The producer is a core generator of typed chunks (`Token`, `Done`, `Failed`) run on the "llm"
+lane. Each `start()` gets a new request id and cancels the previous stream; chunks of any other id
+are dropped, so a slow old answer can never write into a new one. Tokens are accumulated and the
+view is told at most every 50 ms, because repainting a growing document per token freezes it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
+
+from desktop_app.core.jobs import CancelToken
+from desktop_app.core.llm_runtime import Chunk, Done, Failed, Token
+from desktop_app.ui.workers import BackgroundRunner, Worker
+
+RENDER_INTERVAL_MS = 50
+
+
+class AdviceStream(QObject):
+    text_changed = Signal(str)  # the whole text so far
+    finished = Signal(object)  # exactly one Done or Failed per started stream
+    busy_changed = Signal(bool)
+
+    def __init__(self, runner: BackgroundRunner, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._runner = runner
+        self._request_id = 0
+        self._worker: Worker | None = None
+        self._text = ""
+        self.renders = 0
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(RENDER_INTERVAL_MS)
+        self._timer.timeout.connect(self._render)
+
+    @property
+    def text(self) -> str:
+        return self._text
+
+    @property
+    def busy(self) -> bool:
+        return self._worker is not None
+
+    def start(self, make_chunks: Callable[[CancelToken], Iterator[Chunk]]) -> int:
+        """Cancel any stream in flight and start a new one; returns its request id."""
+        self.stop()
+        self._request_id += 1
+        request_id = self._request_id
+        self._text = ""
+        self._render()
+        worker = self._runner.run(make_chunks, lane="llm")
+        worker.item.connect(lambda chunk: self._on_chunk(request_id, chunk))
+        worker.cancelled.connect(lambda: self._on_end(request_id, Done("cancelled", 0, "")))
+        worker.error.connect(lambda exc: self._on_end(request_id, Failed(str(exc) or type(exc).__name__, repr(exc))))
+        self._worker = worker
+        self.busy_changed.emit(True)
+        return request_id
+
+    def stop(self) -> None:
+        """Ask the producer to stop at its next token; the view shows 'stopping…' until `finished`."""
+        if self._worker is not None:
+            self._worker.cancel()
+
+    @Slot()
+    def _render(self) -> None:
+        self.renders += 1
+        self.text_changed.emit(self._text)
+
+    def _on_chunk(self, request_id: int, chunk: Chunk) -> None:
+        if request_id != self._request_id:
+            return
+        if isinstance(chunk, Token):
+            self._text += chunk.text
+            if not self._timer.isActive():
+                self._timer.start()
+        else:
+            self._on_end(request_id, chunk)
+
+    def _on_end(self, request_id: int, chunk: Done | Failed) -> None:
+        if request_id != self._request_id or self._worker is None:
+            return
+        self._worker = None
+        self._timer.stop()
+        self._render()
+        self.busy_changed.emit(False)
+        self.finished.emit(chunk)
