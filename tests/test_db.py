@@ -107,3 +107,28 @@ def test_stdlib_path_where_an_interpreter_supports_it(tmp_path: Path) -> None:
     assert out.stdout.split()[0] == "sqlite3"
     assert out.stdout.split()[1].startswith("v")
     assert sqlite3  # the stdlib module this test is about
+
+
+def test_connections_racing_to_create_a_catalog_all_succeed(tmp_path: Path) -> None:
+    """The window opens the catalog from several worker threads at start; only one may migrate it."""
+    import threading
+
+    path = tmp_path / "race.sqlite3"
+    errors: list[BaseException] = []
+    barrier = threading.Barrier(6)
+
+    def open_it() -> None:
+        try:
+            barrier.wait()
+            db.connect(path).close()
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=open_it) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    conn = db.connect(path)
+    assert conn.execute("SELECT COUNT(*) FROM schema_version").fetchone()[0] == len(db.available_migrations())

@@ -81,10 +81,12 @@ def forget_folder(context: AppContext, folder: Path) -> int:
         store.close()
 
 
-def correct_category(context: AppContext, path: str, category: str) -> None:
+def correct_tags(context: AppContext, path: str, changes: dict[str, str]) -> None:
+    """A user's corrections ({"category": ..., "color": ...}); they follow the photo's content through re-indexing."""
     store = CatalogStore.open(context.paths.db_path)
     try:
         with db.transaction(store.conn):
-            store.correct(path, "category", category)
+            for kind, value in changes.items():
+                store.correct(path, kind, value)
     finally:
         store.close()

@@ -187,8 +187,10 @@ def apply_migrations(conn: Connection, path: Path | None) -> int:
         shutil.copy2(path, backup)
         log.info("Backed up the catalog to %s before migrating from v%d", backup, current)
     for migration in pending:
-        log.info("Applying catalog migration %04d_%s", migration.version, migration.name)
         with transaction(conn):
+            if schema_version(conn) >= migration.version:  # another connection (a worker thread) got there first
+                continue
+            log.info("Applying catalog migration %04d_%s", migration.version, migration.name)
             for statement in _statements(migration.sql):
                 conn.execute(statement)
             conn.execute("INSERT INTO schema_version(version, name) VALUES (?, ?)", (migration.version, migration.name))

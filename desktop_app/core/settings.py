@@ -33,6 +33,7 @@ class Settings(BaseModel):
     batch_size: int = Field(8, ge=1, le=256)
     threads: int | None = Field(None, ge=1, description="CPU threads for models; None uses every core.")
     theme: Literal["system", "light", "dark"] = "system"
+    first_run_done: bool = Field(False, description="The window's first-run wizard was finished or skipped.")
     accepted_licences: list[str] = Field(
         default_factory=list, description="Manifest licence ids the user accepted once, before a first download."
     )

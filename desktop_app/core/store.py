@@ -141,6 +141,15 @@ class CatalogStore:
         """path -> (item id, size, mtime_ns), to tell unchanged files without reading them."""
         return {r[0]: (int(r[1]), int(r[2]), int(r[3])) for r in self.conn.execute("SELECT path, id, size, mtime_ns FROM items")}
 
+    def indexed_files(self) -> dict[str, tuple[int, int, int, str]]:
+        """path -> (item id, size, mtime_ns, content hash): what the indexer needs to tell moves and touches apart."""
+        rows = self.conn.execute("SELECT items.path, items.id, items.size, items.mtime_ns, images.content_hash"
+                                 " FROM items JOIN images ON images.id = items.image_id")
+        return {r[0]: (int(r[1]), int(r[2]), int(r[3]), str(r[4])) for r in rows}
+
+    def image_hashes(self) -> set[str]:
+        return {str(r[0]) for r in self.conn.execute("SELECT content_hash FROM images")}
+
     def image_by_hash(self, content_hash: str) -> int | None:
         row = self.conn.execute("SELECT id FROM images WHERE content_hash = ?", (content_hash,)).fetchone()
         return None if row is None else int(row[0])
@@ -186,12 +195,21 @@ class CatalogStore:
         self.conn.execute("UPDATE items SET size = ?, mtime_ns = ? WHERE id = ?", (size, mtime_ns, item_id))
 
     def remove_items(self, item_ids: Iterable[int]) -> None:
+        """Remove items, and their photos once no other file shows them.
+
+        Only the removed items' photos are candidates: a photo added in the same transaction and not
+        linked yet (put_item replacing a file's content) must survive.
+        """
         ids = list(item_ids)
+        images: set[int] = set()
         for item_id in ids:
+            row = self.conn.execute("SELECT image_id FROM items WHERE id = ?", (item_id,)).fetchone()
+            if row is not None:
+                images.add(int(row[0]))
             self.conn.execute(f"DELETE FROM {VECTOR_TABLE} WHERE item_id = ?", (item_id,))
             self.conn.execute("DELETE FROM items WHERE id = ?", (item_id,))
-        if ids:
-            self.conn.execute("DELETE FROM images WHERE id NOT IN (SELECT image_id FROM items)")
+        for image_id in images:
+            self.conn.execute("DELETE FROM images WHERE id = ? AND id NOT IN (SELECT image_id FROM items)", (image_id,))
 
     # -- tags -----------------------------------------------------------------------------------
     def set_tag(self, item_id: int, kind: str, value: str, source: str, score: float | None = None) -> bool:
@@ -207,6 +225,11 @@ class CatalogStore:
         self.conn.execute(f"UPDATE {VECTOR_TABLE} SET {'category' if kind == 'category' else 'color'} = ? WHERE item_id = ?",
                           (value, item_id))
         return True
+
+    def clear_tags(self, item_id: int) -> None:
+        """Forget an item's tags so they can be decided afresh (after a move into another folder)."""
+        self.conn.execute("DELETE FROM tags WHERE item_id = ?", (item_id,))
+        self.conn.execute(f"UPDATE {VECTOR_TABLE} SET category = '', color = '' WHERE item_id = ?", (item_id,))
 
     def correction_for(self, content_hash: str, kind: str) -> str | None:
         row = self.conn.execute("SELECT value FROM corrections WHERE content_hash = ? AND kind = ?", (content_hash, kind)).fetchone()
@@ -311,3 +334,22 @@ class CatalogStore:
             int(r[0]): np.frombuffer(r[1], dtype=QUERY_VECTOR_DTYPE).reshape(model.num_queries, model.dim).astype(np.float32)
             for r in rows
         }
+
+    # -- reads for search (core/search.py) ---------------------------------------------------------
+    def sample_item_ids(self, n: int) -> list[int]:
+        """About n item ids spread over the catalog, the same ones until it changes: the background
+        sample that search standardises scores against."""
+        step = max(1, self.item_count() // max(1, n))
+        return [int(r[0]) for r in self.conn.execute("SELECT id FROM items WHERE id % ? = 0 ORDER BY id LIMIT ?", (step, n))]
+
+    def item_ids_under(self, prefix: str, categories: Sequence[str] = (), colors: Sequence[str] = ()) -> list[int]:
+        """Items whose path starts with `prefix` (a folder ending in a separator), optionally by tag: for a
+        subfolder of an added folder, which the vector index has no column for."""
+        sql = "SELECT items.id FROM items WHERE substr(items.path, 1, ?) = ?"
+        args: list[Any] = [len(prefix), prefix]
+        for kind, values in (("category", categories), ("color", colors)):
+            if values:
+                sql += (f" AND EXISTS (SELECT 1 FROM tags WHERE tags.item_id = items.id AND tags.kind = '{kind}'"
+                        f" AND tags.value IN ({','.join('?' * len(values))}))")
+                args.extend(values)
+        return [int(r[0]) for r in self.conn.execute(sql, args)]

@@ -54,6 +54,12 @@ def main(argv: list[str] | None = None) -> int:
     app.aboutToQuit.connect(lambda: runner.shutdown(10.0))
     window = MainWindow(context, runner)
     window.show()
+    if not args.self_test:
+        def greet_once(_stats: object) -> None:
+            window.catalog.stats_changed.disconnect(greet_once)
+            window.maybe_first_run()
+
+        window.catalog.stats_changed.connect(greet_once)
     if args.self_test:
         def usable() -> bool:
             return window.isVisible() and window.report is not None and window.catalog.stats is not None

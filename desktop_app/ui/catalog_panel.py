@@ -45,6 +45,7 @@ class CatalogPanel(QWidget):
         self.runner = runner
         self.stats: dict[str, Any] | None = None
         self.index_worker: Worker | None = None
+        self._refresh_id = 0
         self.last_error: BaseException | None = None
 
         self.folders = QListWidget()
@@ -96,11 +97,16 @@ class CatalogPanel(QWidget):
 
     # -- reading the catalog ----------------------------------------------------------------------
     def refresh(self) -> None:
+        """Reads run on the pool, two at a time, so an older read can finish last: only the newest is shown."""
+        self._refresh_id += 1
+        refresh_id = self._refresh_id
         worker = self.runner.run(catalog_stats, self.context)
-        worker.result.connect(self._show_stats)
+        worker.result.connect(lambda stats: self._show_stats(refresh_id, stats))
         worker.error.connect(self._failed)
 
-    def _show_stats(self, stats: dict[str, Any]) -> None:
+    def _show_stats(self, refresh_id: int, stats: dict[str, Any]) -> None:
+        if refresh_id != self._refresh_id:
+            return
         self.stats = stats
         self.folders.clear()
         self.folders.addItems(stats["folders"])

@@ -12,7 +12,10 @@ from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMessageBox, QTa
 from desktop_app import APP_DISPLAY_NAME, __version__
 from desktop_app.core import doctor
 from desktop_app.core.app_context import AppContext
+from desktop_app.ui.assistant_panel import AssistantPanel
 from desktop_app.ui.catalog_panel import CatalogPanel
+from desktop_app.ui.first_run import FirstRunWizard
+from desktop_app.ui.models_dialog import ModelsDialog
 from desktop_app.ui.search_panel import SearchPanel
 from desktop_app.ui.settings_dialog import DATA_DIR_KEY, SettingsDialog, apply_theme
 from desktop_app.ui.workers import BackgroundRunner
@@ -36,6 +39,8 @@ class MainWindow(QMainWindow):
         self.search = SearchPanel(context, runner, self)
         self.tabs = QTabWidget(self)
         self.tabs.addTab(self.search, "Search")
+        self.assistant = AssistantPanel(context, runner, self.search, self)
+        self.tabs.addTab(self.assistant, "Assistant")
         self.setCentralWidget(self.tabs)
 
         self.catalog.stats_changed.connect(self._catalog_stats)
@@ -72,7 +77,9 @@ class MainWindow(QMainWindow):
         self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
 
         self.models_menu = self.menuBar().addMenu("&Models")
+        self._action(self.models_menu, "&Manage models…", self.open_models)
         self._action(self.models_menu, "&Check models again", self.refresh_model_status)
+        self._action(self.models_menu, "&First-run wizard…", self.open_first_run)
 
         help_menu = self.menuBar().addMenu("&Help")
         self._action(help_menu, "Open &log folder", lambda: self._open_folder(self.context.paths.log_dir))
@@ -105,6 +112,33 @@ class MainWindow(QMainWindow):
         missing = [m for m in report["models"] if not m["found"] and m["hint"]]
         self.models_label.setToolTip("\n".join(f"{m['role']}: {m['hint']}" for m in missing) or "All models found.")
 
+    def open_models(self) -> ModelsDialog:
+        dialog = ModelsDialog(self.context, self.runner, self)
+        dialog.models_changed.connect(self.refresh_model_status)
+        dialog.models_changed.connect(self.assistant.llm.reset_models)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    def maybe_first_run(self) -> None:
+        """The wizard greets a new user once: no folders yet and never finished or skipped."""
+        if not self.context.settings.first_run_done and self.catalog.stats is not None and not self.catalog.stats["folders"]:
+            self.open_first_run()
+
+    def open_first_run(self) -> FirstRunWizard:
+        wizard = FirstRunWizard(self.context, self.runner, self)
+        wizard.finished.connect(lambda result: self._first_run_done(wizard, result))
+        wizard.open()
+        return wizard
+
+    def _first_run_done(self, wizard: FirstRunWizard, result: int) -> None:
+        self.context.settings.first_run_done = True
+        self.context.save_settings()
+        self.refresh_model_status()
+        folders = wizard.chosen_folders()
+        if result == FirstRunWizard.DialogCode.Accepted and folders:
+            self.catalog.start_index(folders)
+
     def open_settings(self) -> None:
         dialog = SettingsDialog(self.context.settings, self.context.paths.data_dir, self)
         if dialog.exec() != SettingsDialog.DialogCode.Accepted:
@@ -116,6 +150,7 @@ class MainWindow(QMainWindow):
             QSettings().setValue(DATA_DIR_KEY, chosen)
             self.statusBar().showMessage("The new data folder is used from the next start.", 8000)
         apply_theme(self.context.settings.theme)
+        self.assistant.llm.reset_models()
         self.refresh_model_status()
 
     def _open_folder(self, folder: Path) -> None:
@@ -144,5 +179,6 @@ class MainWindow(QMainWindow):
         settings.setValue("window/state", self.saveState())
         if self.catalog.index_worker is not None:
             self.catalog.cancel_index()
+        self.assistant.shutdown()
         self.search.shutdown()
         super().closeEvent(event)

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, QSize, Qt
-from PySide6.QtGui import QImage, QPixmap
+from PySide6.QtGui import QImage, QImageReader, QPixmap
 
 from desktop_app.ui.workers import BackgroundRunner
 
@@ -45,10 +45,13 @@ class ResultRow:
 
 
 def _load_thumbnail(path: str) -> QImage:
-    image = QImage(path)
-    if image.isNull():
-        return image
-    return image.scaled(THUMB_SIZE, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation)
+    """Asks the decoder for a small image (JPEG decodes at 1/2, 1/4, 1/8 scale), so a full photo is never decoded."""
+    reader = QImageReader(path)
+    reader.setAutoTransform(True)
+    size = reader.size()
+    if size.isValid():
+        reader.setScaledSize(size.scaled(THUMB_SIZE, Qt.AspectRatioMode.KeepAspectRatio))
+    return reader.read()
 
 
 class ResultsModel(QAbstractListModel):

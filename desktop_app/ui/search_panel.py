@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.core.app_context import AppContext
-from desktop_app.core.catalog import correct_category
+from desktop_app.core.catalog import correct_tags
 from desktop_app.core.search import Searcher, SearchHit, SearchQuery
 from desktop_app.core.vocabulary import CATEGORIES, COLORS
 from desktop_app.ui.errors import show_error
@@ -193,7 +193,7 @@ class SearchPanel(QWidget):
         menu.popup(self.view.viewport().mapToGlobal(point))
 
     def correct(self, path: str, category: str) -> None:
-        worker = self.runner.run(correct_category, self.context, path, category, lane="store")
+        worker = self.runner.run(correct_tags, self.context, path, {"category": category}, lane="store")
         worker.result.connect(lambda _: self._corrected(path, category))
         worker.error.connect(lambda exc: show_error(self, exc, "Correct category"))
 

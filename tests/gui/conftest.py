@@ -37,7 +37,7 @@ def window(qtbot, context: AppContext):
     win = MainWindow(context, runner)
     qtbot.addWidget(win)
     win.show()
-    qtbot.waitUntil(lambda: win.catalog.stats is not None, timeout=30_000)
+    qtbot.waitUntil(lambda: win.catalog.stats is not None, timeout=120_000)
     yield win
     win.close()
     assert runner.shutdown(60.0)

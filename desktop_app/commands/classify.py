@@ -1,0 +1,27 @@
+"""`fashion-assistant classify`: what the request classifier makes of requests, one JSON object each."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from desktop_app.core.app_context import AppContext
+from desktop_app.core.classifier import open_classifier
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("classify", help="turn shopping requests into categories and counts")
+    parser.add_argument("request", nargs="*", help="requests, each quoted; with none, one request per line is read from stdin")
+    parser.add_argument("--llm", metavar="GGUF", help="GGUF model for the classifier (default: settings, else the bundled 270M)")
+    parser.add_argument("--json", action="store_true", help="one compact JSON object per line (JSON Lines)")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace, context: AppContext) -> int:
+    classifier = open_classifier(context, override=args.llm)
+    requests = args.request or (line.rstrip("\n") for line in sys.stdin)
+    for request in requests:
+        result = classifier.classify(request).to_json(request)
+        print(json.dumps(result, ensure_ascii=False) if args.json else json.dumps(result, ensure_ascii=False, indent=2), flush=True)
+    return 0

@@ -1,0 +1,72 @@
+"""`fashion-assistant index`: add photo folders to the catalog, or re-scan the remembered ones."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+
+from desktop_app.core.app_context import AppContext
+from desktop_app.core.catalog import index_catalog
+from desktop_app.core.indexer import IndexReport
+from desktop_app.core.jobs import Progress, no_progress
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("index", help="index photo folders (remembered; with no PATH, re-scan them)")
+    parser.add_argument("paths", nargs="*", metavar="PATH", help="folders to index, searched recursively")
+    parser.add_argument("--blip2", metavar="MODEL", help="local folder or hub id in the local cache (default: the catalog's model)")
+    parser.add_argument("--precision", choices=["auto", "fp32", "int8"], help="model precision (default: the settings, auto)")
+    parser.add_argument("--batch-size", type=int, metavar="N", help="photos per model call and per transaction")
+    parser.add_argument("--threads", type=int, metavar="N", help="CPU threads for the model (default: every core)")
+    parser.add_argument("--rebuild", action="store_true", help="forget every vector and re-embed (keeps folders and corrections)")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.set_defaults(handler=run)
+
+
+def progress_bar(stream=sys.stderr, width: int = 28) -> Progress:
+    """A one-line bar redrawn at most 10 times a second, plus the final state."""
+    last = [0.0]
+
+    def show(done: int, total: int | None, detail: str) -> None:
+        now = time.monotonic()
+        if now - last[0] < 0.1 and done != total:
+            return
+        last[0] = now
+        if total:
+            filled = int(width * done / total)
+            line = f"[{'#' * filled}{'.' * (width - filled)}] {done}/{total} {detail}"
+        else:
+            line = detail
+        stream.write("\r\x1b[2K" + line[:160])
+        stream.flush()
+
+    return show
+
+
+def run(args: argparse.Namespace, context: AppContext) -> int:
+    show = progress_bar() if not args.json and sys.stderr.isatty() else no_progress
+    report = index_catalog(
+        context, args.paths or None, blip2=args.blip2, precision=args.precision, batch_size=args.batch_size,
+        threads=args.threads, rebuild=args.rebuild, progress=show,
+    )
+    if show is not no_progress:
+        sys.stderr.write("\n")
+    if args.json:
+        print(json.dumps(report.to_json(), ensure_ascii=False))
+    else:
+        _print_report(report)
+    return 0
+
+
+def _print_report(report: IndexReport) -> None:
+    print(f"{report.scanned} photos found: {report.indexed} indexed ({report.embedded} embedded"
+          f"{', ' + report.precision if report.precision else ''}), {report.unchanged} unchanged,"
+          f" {report.removed} removed, {len(report.skipped)} skipped, in {report.seconds:.1f} s.")
+    for folder in report.missing_folders:
+        print(f"Not reachable now (kept in the catalog): {folder}")
+    for entry in report.skipped[:20]:
+        print(f"  skipped {entry['path']}: {entry['reason']}")
+    if len(report.skipped) > 20:
+        print(f"  … and {len(report.skipped) - 20} more (see `fashion-assistant stats`).")

@@ -1,0 +1,33 @@
+"""`fashion-assistant items`: every indexed photo with its tags, for testers and scripts."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from desktop_app.core.app_context import AppContext
+from desktop_app.core.store import CatalogStore
+
+FIELDS = ("path", "category", "category_source", "color", "width", "height")
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("items", help="list every indexed photo with its category and colour")
+    parser.add_argument("--json", action="store_true", help="print one JSON array")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace, context: AppContext) -> int:
+    store = CatalogStore.open(context.paths.db_path)
+    try:
+        items = [{name: getattr(row, name) for name in FIELDS} for row in store.items()]
+    finally:
+        store.close()
+    if args.json:
+        print(json.dumps(items, ensure_ascii=False))
+        return 0
+    for item in items:
+        category = f"{item['category'] or '-'} ({item['category_source'] or '-'})"
+        print(f"{category:<20} {item['color'] or '-':<12} {item['width']}x{item['height']:<6} {item['path']}")
+    print(f"{len(items)} items")
+    return 0

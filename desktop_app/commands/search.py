@@ -1,0 +1,67 @@
+"""`fashion-assistant search`: find photos by words, by an example photo, or both."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from pathlib import Path
+
+from desktop_app.core.app_context import AppContext
+from desktop_app.core.search import Searcher, SearchHit, SearchQuery
+
+_EPILOG = """\
+Terms: operators stand alone, a weight prefixes a term, a file name with a photo suffix is an example photo:
+  fashion-assistant search red summer dress - stripes
+  fashion-assistant search --image look.jpg red            (like this photo, but red)
+  fashion-assistant search "2:linen shirt + 0.5:white - logo.png"
+Scores are standard deviations above a typical item of this catalog, the same scale for every query.
+--category and --color take several values, so write TEXT before them (or end them with --).
+"""
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "search", help="find photos by words, an example photo, or both",
+        epilog=_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("text", nargs="*", metavar="TEXT", help="words, with optional weighted + and - terms")
+    parser.add_argument("--image", type=Path, metavar="FILE", help="an example photo")
+    parser.add_argument("--text-weight", type=float, default=0.5, metavar="W",
+                        help="share of the words when a photo is given too, 0..1 (default 0.5)")
+    parser.add_argument("--category", action="extend", nargs="+", default=[], metavar="C", help="only these categories")
+    parser.add_argument("--color", action="extend", nargs="+", default=[], metavar="C", help="only these colours")
+    parser.add_argument("--folder", type=Path, metavar="DIR", help="only photos under this folder")
+    parser.add_argument("-k", type=int, default=12, metavar="N", help="how many results (default 12)")
+    parser.add_argument("--min-score", type=float, metavar="S", help="drop results scoring below S")
+    parser.add_argument("--blip2", metavar="MODEL", help="model to encode the query with (default: the catalog's own)")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace, context: AppContext) -> int:
+    query = SearchQuery(
+        text=" ".join(args.text) or None, image=args.image, text_weight=args.text_weight, categories=args.category,
+        colors=args.color, folder=args.folder, k=args.k, min_score=args.min_score,
+    )
+    started = time.perf_counter()
+    searcher = Searcher(context, blip2=args.blip2)
+    try:
+        hits = searcher.search(query)
+    finally:
+        searcher.close()
+    seconds = time.perf_counter() - started
+    if args.json:
+        print(json.dumps({"results": [hit.to_json() for hit in hits], "seconds": round(seconds, 3)}, indent=2))
+    else:
+        _print_table(hits, seconds)
+    return 0
+
+
+def _print_table(hits: list[SearchHit], seconds: float) -> None:
+    if not hits:
+        print(f"No results ({seconds:.2f} s).")
+        return
+    for rank, hit in enumerate(hits, 1):
+        print(f"{rank:>3}  {hit.score:6.2f}  {hit.category or '-':<10} {hit.color or '-':<11} {hit.path}")
+    print(f"{len(hits)} results in {seconds:.2f} s")

@@ -1,0 +1,38 @@
+"""`fashion-assistant stats`: what the catalog holds, what it skipped, and which model built it."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from desktop_app.core.app_context import AppContext
+from desktop_app.core.catalog import catalog_stats
+from desktop_app.core.store import EmbeddingModel
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("stats", help="counts per category, skipped files, the model and the catalog path")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace, context: AppContext) -> int:
+    stats = catalog_stats(context)
+    model = EmbeddingModel(**stats["model"]) if stats["model"] else None
+    if args.json:
+        print(json.dumps(stats, ensure_ascii=False))
+        return 0
+    print(f"Catalog  {stats['catalog']}")
+    print(f"Model    {model.describe() if model else 'none yet (nothing indexed)'}")
+    if stats["precision"]:
+        print(f"Precision {stats['precision']['choice']} (int8 vs fp32 agreement {stats['precision'].get('agreement', '-')})")
+    for folder in stats["folders"]:
+        print(f"Folder   {folder}")
+    print(f"Items    {stats['items']}")
+    for category, count in stats["categories"].items():
+        print(f"  {category:<12} {count}")
+    if stats["skipped"]:
+        print(f"Skipped  {len(stats['skipped'])}")
+        for entry in stats["skipped"]:
+            print(f"  {entry['path']}: {entry['reason']}")
+    return 0

@@ -1,0 +1,39 @@
+"""`fashion-assistant tag`: correct a photo's category or colour; the correction follows the photo's content."""
+
+from __future__ import annotations
+
+import argparse
+
+from desktop_app.core import vocabulary
+from desktop_app.core.app_context import AppContext
+from desktop_app.core.catalog import correct_tags
+from desktop_app.core.errors import UserError
+from desktop_app.core.scanner import normalise_path
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("tag", help="correct the category or colour of an indexed photo (re-indexing keeps it)")
+    parser.add_argument("path", metavar="PATH", help="the photo, as indexed")
+    parser.add_argument("--category", help=f"one of: {', '.join(vocabulary.CATEGORIES)} (or a synonym such as tees)")
+    parser.add_argument("--color", "--colour", dest="color", help=f"one of: {', '.join(vocabulary.COLORS)}")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace, context: AppContext) -> int:
+    changes: dict[str, str] = {}
+    if args.category:
+        category = vocabulary.category_for_word(args.category)
+        if category is None:
+            raise UserError(f"{args.category!r} is not a category.", f"Use one of: {', '.join(vocabulary.CATEGORIES)}.")
+        changes["category"] = category
+    if args.color:
+        color = vocabulary.color_for_word(args.color)
+        if color is None:
+            raise UserError(f"{args.color!r} is not a colour.", f"Use one of: {', '.join(vocabulary.COLORS)}.")
+        changes["color"] = color
+    if not changes:
+        raise UserError("Nothing to change.", "Give --category and/or --color.")
+    path = str(normalise_path(args.path))
+    correct_tags(context, path, changes)
+    print(f"{path}: " + ", ".join(f"{kind} = {value}" for kind, value in changes.items()))
+    return 0

@@ -1,0 +1,72 @@
+"""A small catalog of the shared product photos, indexed once per module by the real indexer with the tiny BLIP-2."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from desktop_app.core.app_context import AppContext, open_context
+from desktop_app.core.store import CatalogStore
+
+
+@dataclass(frozen=True)
+class Catalog:
+    context: AppContext
+    photos: Path  # the folder that was indexed, with one subfolder per category
+
+    def store(self) -> CatalogStore:
+        return CatalogStore.open(self.context.paths.db_path)
+
+
+def build_catalog(root: Path, blip2: Path, photos: Path) -> Catalog:
+    from desktop_app.core.blip2 import resolve_blip2
+    from desktop_app.core.indexer import ModelProvider, index_folders
+
+    context = open_context(data_dir=root / "data")
+    store = CatalogStore.open(context.paths.db_path)
+    try:
+        models = ModelProvider(resolve_blip2(str(blip2), context.paths), context.paths.cache_dir)
+        report = index_folders(store, [photos], models, thumbnails_dir=context.paths.thumbnails_dir)
+        assert not report.skipped, report.skipped
+    finally:
+        store.close()
+    return Catalog(context, photos)
+
+
+def check_told_apart(catalog: Catalog) -> None:
+    """The tiny model must tell photos apart and give each photo distinct query vectors, or search tests prove nothing."""
+    store = catalog.store()
+    try:
+        vectors = store.query_vectors([row.id for row in store.items()])
+    finally:
+        store.close()
+    queries = np.stack(list(vectors.values()))
+    means = queries.mean(axis=1)
+    means /= np.linalg.norm(means, axis=1, keepdims=True)
+    assert (np.argmax(means @ means.T, axis=1) == np.arange(len(means))).all(), "photos are not their own nearest neighbours"
+    within = np.einsum("nqd,npd->nqp", queries, queries).mean()
+    assert within < 0.9, f"the 32 query vectors of a photo are nearly identical (mean cosine {within:.3f})"
+
+
+@pytest.fixture(scope="module")
+def catalog(tiny_blip2: Path, product_photos: Path, tmp_path_factory: pytest.TempPathFactory) -> Catalog:
+    root = tmp_path_factory.mktemp("search")
+    photos = root / "photos"
+    shutil.copytree(product_photos, photos)
+    built = build_catalog(root, tiny_blip2, photos)
+    check_told_apart(built)
+    return built
+
+
+@pytest.fixture(scope="module")
+def searcher(catalog: Catalog) -> Iterator:
+    from desktop_app.core.search import Searcher
+
+    warm = Searcher(catalog.context)
+    yield warm
+    warm.close()
