@@ -57,7 +57,7 @@ def test_cancel_stops_a_loop_and_emits_cancelled_not_result(qtbot, runner) -> No
     worker = runner.run(long_job, lane="store")
     results: list[object] = []
     worker.result.connect(results.append)
-    assert started.wait(5)
+    qtbot.waitUntil(started.is_set, timeout=5000)
     with qtbot.waitSignals([worker.cancelled, worker.finished], order="strict"):
         worker.cancel()
     assert results == []
@@ -120,3 +120,42 @@ def test_shutdown_cancels_running_work(qtbot) -> None:
 
 def test_cancelled_is_not_an_exception_class_users_see() -> None:
     assert not issubclass(Cancelled, (ValueError, RuntimeError, OSError))
+
+
+def test_signals_of_instant_work_reach_slots_connected_after_run(qtbot, runner) -> None:
+    """A queued signal reaches only slots connected when it is emitted: the work must not start before the caller connects."""
+    for _ in range(50):
+        worker = runner.run(lambda: 42)
+        time.sleep(0.002)  # give a pool thread every chance to finish before the connect below
+        results: list[int] = []
+        worker.result.connect(results.append)
+        with qtbot.waitSignal(worker.finished, timeout=5000):
+            pass
+        assert results == [42]
+
+
+def test_work_cancelled_before_it_starts_never_runs(qtbot, runner) -> None:
+    ran: list[bool] = []
+    worker = runner.run(lambda: ran.append(True))
+    worker.cancel()
+    with qtbot.waitSignals([worker.cancelled, worker.finished], order="strict", timeout=5000):
+        pass
+    assert ran == []
+
+
+def test_calling_python_slots_keeps_reference_counts(qtbot) -> None:
+    """PySide6 6.12.0 lost a reference to True on every Python slot call until the interpreter aborted."""
+    import sys
+
+    from PySide6.QtCore import QObject, Signal
+
+    class Source(QObject):
+        ping = Signal(object)
+
+    source = Source()
+    source.ping.connect(lambda value: None)
+    before = sys.getrefcount(True)
+    for i in range(200):
+        source.ping.emit(i)
+    lost = before - sys.getrefcount(True)
+    assert lost < 100, f"{lost} references to True lost in 200 slot calls"

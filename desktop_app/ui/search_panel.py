@@ -195,7 +195,11 @@ class SearchPanel(QWidget):
     def correct(self, path: str, category: str) -> None:
         worker = self.runner.run(correct_tags, self.context, path, {"category": category}, lane="store")
         worker.result.connect(lambda _: self._corrected(path, category))
-        worker.error.connect(lambda exc: show_error(self, exc, "Correct category"))
+        worker.error.connect(self._correct_failed)
+
+    def _correct_failed(self, exc: BaseException) -> None:
+        self.last_error = exc
+        show_error(self, exc, "Correct category")
 
     def _corrected(self, path: str, category: str) -> None:
         rows = [

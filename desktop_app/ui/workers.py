@@ -20,7 +20,7 @@ import time
 from collections.abc import Callable, Generator
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QObject, Qt, QThreadPool, Signal
 
 from desktop_app.core.jobs import Cancelled, CancelToken
 
@@ -100,21 +100,14 @@ def _parameters(fn: Callable[..., Any]) -> set[str]:
         return set()
 
 
-class _Task(QRunnable):
-    def __init__(self, worker: Worker) -> None:
-        super().__init__()
-        self.setAutoDelete(True)
-        self._worker = worker
-
-    def run(self) -> None:
-        self._worker.run()
-
-
 class BackgroundRunner(QObject):
     """Owns the pools and keeps every live worker referenced until it has finished."""
 
+    _start_requested = Signal(object, str)
+
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
+        self._start_requested.connect(self._start, Qt.ConnectionType.QueuedConnection)
         self._pools: dict[str, QThreadPool] = {}
         for lane in LANES:
             pool = QThreadPool(self)
@@ -125,16 +118,26 @@ class BackgroundRunner(QObject):
     def run(self, fn: Callable[..., Any], *args: Any, lane: str = "pool", **kwargs: Any) -> Worker:
         """Start `fn(*args, **kwargs)` in `lane`; `progress=` and `cancel=` are injected when `fn` takes them.
 
-        Connect to the returned worker's signals right away: it cannot emit before control returns
-        to the event loop, because its signals are queued onto the UI thread.
+        Connect to the returned worker's signals right away, before returning to the event loop: the
+        work starts from the loop, so no signal can be emitted before the caller's slots are connected.
         """
         if lane not in self._pools:
             raise ValueError(f"unknown lane {lane!r}; use one of {LANES}")
         worker = Worker(fn, args, kwargs)
         self._live.add(worker)
         worker.finished.connect(lambda: self._live.discard(worker))
-        self._pools[lane].start(_Task(worker))
+        # A queued signal reaches only the slots connected when it is emitted. Starting from the event
+        # loop, not here, lets the caller connect its slots first, however fast the work is.
+        self._start_requested.emit(worker, lane)
         return worker
+
+    def _start(self, worker: Worker, lane: str) -> None:
+        if worker.token.cancelled:  # cancelled (or shut down) before it ever ran
+            worker.cancelled.emit()
+            worker.done.set()
+            worker.finished.emit()
+            return
+        self._pools[lane].start(worker.run)
 
     @property
     def active(self) -> int:
