@@ -26,6 +26,10 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+# The numpy baselines on one BLAS thread: OpenBLAS threads left spinning after a product steal the 2 cores
+# from the text encode of whichever mode is timed next (core/search.py uses einsum for the same reason).
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -132,10 +136,12 @@ def main() -> int:
     parser.add_argument("--queries", type=int, default=40)
     parser.add_argument("-k", type=int, default=12)
     parser.add_argument("--work", type=Path, default=Path("/tmp/fashion-search-bench"))
+    parser.add_argument("--threads", type=int, help="torch threads, as the `threads` setting (default: every core)")
     args = parser.parse_args()
     k = args.k
 
     context = open_context(data_dir=args.work / "data")
+    context.settings.threads = args.threads
     model_folder = text_tower(args.work / "blip2-text-tower")
     build_catalog(context, model_folder, args.items, args.work / "photos")
     rng = np.random.default_rng(1)

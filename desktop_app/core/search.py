@@ -49,9 +49,9 @@ log = logging.getLogger(__name__)
 
 # Candidates the first pass hands to the exact re-rank: max(MIN_CANDIDATES, OVERFETCH * k). The re-rank itself is
 # cheap (~2 ms for 100); what costs is sqlite-vec, whose KNN time grows with k (bench/search_latency.py, 100,000
-# items: about 60 ms at 100 and 110 ms at 200 on 2 cores) next to ~45 ms for the text tower, in a 150 ms budget.
-# On the bench's synthetic vectors 100 candidates recover 58% of the exact top 12 and 800 recover 90%; real BLIP-2
-# photos will differ, so re-measure with the real weights before trading latency for recall here.
+# items, 2 shared cores: ~55 ms at 100, ~65 at 200, ~90 at 400, ~170 at 800) next to ~60 ms for the text tower,
+# in a 150 ms budget. On the bench's synthetic vectors 100 candidates recover 58% of the exact top 12 and 800
+# recover 90%; real BLIP-2 photos will differ, so re-measure with real weights before trading latency for recall.
 OVERFETCH = 8
 MIN_CANDIDATES = 100
 MAX_CANDIDATES = 4096  # sqlite-vec's largest k
@@ -102,6 +102,9 @@ class SearchHit:
 
 
 # -- scoring ------------------------------------------------------------------------------------
+# Products are np.einsum, not `@`: a BLAS call leaves OpenBLAS's threads spinning for a while, and a text
+# encode that starts then (the next query) took twice as long on 2 cores (~55 -> ~115 ms). einsum's own
+# loop is single-threaded and, at these sizes, as fast.
 def mean_vectors(queries: np.ndarray) -> np.ndarray:
     """(n, Q, D) query vectors -> (n, D) normalised means, as the catalog's KNN column holds them."""
     means = queries.mean(axis=1)
@@ -110,13 +113,12 @@ def mean_vectors(queries: np.ndarray) -> np.ndarray:
 
 def text_scores(queries: np.ndarray, text: np.ndarray) -> np.ndarray:
     """(n, Q, D) x (D,) -> (n,): BLIP-2's image-text similarity, the best of each photo's query vectors."""
-    n, q, d = queries.shape
-    return (queries.reshape(n * q, d) @ text).reshape(n, q).max(axis=1)
+    return np.einsum("nqd,d->nq", queries, text).max(axis=1)
 
 
 def photo_scores(queries: np.ndarray, photo: np.ndarray) -> np.ndarray:
     """(n, Q, D) x (D,) -> (n,): cosine of mean vectors."""
-    return mean_vectors(queries) @ photo
+    return np.einsum("nd,d->n", mean_vectors(queries), photo)
 
 
 @dataclass(frozen=True)
@@ -157,7 +159,7 @@ class Scorer:
         self.text_scale = Scale.of(text_scores(background, query.text)) if query.text is not None else None
         self.photo_scale = Scale.of(photo_scores(background, query.photo)) if query.photo is not None else None
         # How the words spread on the first pass's mean vectors; only a combined query's KNN vector needs it.
-        self.text_proxy_spread = Scale.of(mean_vectors(background) @ query.text).spread if both else 1.0
+        self.text_proxy_spread = Scale.of(np.einsum("nd,d->n", mean_vectors(background), query.text)).spread if both else 1.0
 
     def knn_vector(self) -> np.ndarray:
         """One vector for the first pass: the weighted sum of the parts, each divided by its spread on
@@ -313,15 +315,15 @@ class Searcher:
 
     # -- filters ----------------------------------------------------------------------------------
     def _categories(self, requested: Sequence[str]) -> list[str]:
-        """Catalog categories or the words for them ("tees" -> t-shirt); a word naming no category is an error."""
-        present = self.store.categories()
+        """Catalog categories (a user's own included) or the words for them ("tees" -> t-shirt); a word naming
+        no category is an error."""
         chosen = []
         for word in requested:
-            category = word if word in present else vocabulary.category_for_word(word)
+            category = word if self.store.has_tag("category", word) else vocabulary.category_for_word(word)
             if category is None:
                 raise SearchError(
                     f"{word!r} is not a category.",
-                    f"Categories in this catalog: {', '.join(present) or 'none yet'}.",
+                    f"Categories in this catalog: {', '.join(self.store.categories()) or 'none yet'}.",
                 )
             chosen.append(category)
         return chosen
@@ -404,7 +406,7 @@ def _colors(requested: Sequence[str]) -> list[str]:
 
 def _sum(vectors: np.ndarray, weights: list[float]) -> np.ndarray:
     """rclip's combination: the weighted sum of normalised vectors, normalised again."""
-    total = np.asarray(weights, dtype=np.float32) @ vectors
+    total = np.einsum("t,td->d", np.asarray(weights, dtype=np.float32), vectors)
     if float(np.linalg.norm(total)) < 1e-6:
         raise QueryTermsError("The query's terms cancel each other out.", "Change a weight or drop a '-' term.")
     return _normalised(total.astype(np.float32))

@@ -342,6 +342,11 @@ class CatalogStore:
         step = max(1, self.item_count() // max(1, n))
         return [int(r[0]) for r in self.conn.execute("SELECT id FROM items WHERE id % ? = 0 ORDER BY id LIMIT ?", (step, n))]
 
+    def has_tag(self, kind: str, value: str) -> bool:
+        """Whether any item carries this tag: an indexed lookup, where listing every category scans the tags."""
+        row = self.conn.execute("SELECT 1 FROM tags WHERE kind = ? AND value = ? LIMIT 1", (kind, value)).fetchone()
+        return row is not None
+
     def item_ids_under(self, prefix: str, categories: Sequence[str] = (), colors: Sequence[str] = ()) -> list[int]:
         """Items whose path starts with `prefix` (a folder ending in a separator), optionally by tag: for a
         subfolder of an added folder, which the vector index has no column for."""

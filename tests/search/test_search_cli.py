@@ -134,3 +134,20 @@ def test_a_missing_query_photo_is_a_clear_error(catalog: Catalog, tmp_path: Path
 def test_bad_queries_are_one_line_errors(catalog: Catalog, capsys: pytest.CaptureFixture[str], args: list[str], error: str) -> None:
     assert main(_search(catalog, *args)) == 1
     assert error in _one_error_line(capsys)
+
+
+def test_a_users_own_category_can_be_filtered_on(tiny_blip2: Path, product_photos: Path, tmp_path: Path) -> None:
+    catalog = build_catalog(tmp_path, tiny_blip2, Path(shutil.copytree(product_photos / "shoes", tmp_path / "photos" / "shoes")))
+    scarf = sorted(catalog.photos.iterdir())[0]
+    store = catalog.store()
+    try:
+        store.correct(str(scarf), "category", "scarf")
+    finally:
+        store.close()
+    searcher = Searcher(catalog.context)
+    try:
+        hits = searcher.search(SearchQuery(text="shoes", categories=["scarf"], k=10))
+        assert [(h.path, h.category, h.category_source) for h in hits] == [(str(scarf), "scarf", "user")]
+        assert "scarf" in searcher.categories()
+    finally:
+        searcher.close()
