@@ -34,13 +34,18 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
 
     from PySide6.QtCore import QTimer
+    from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication
+
+    from desktop_app.core.resources import resource_path
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setOrganizationName(APP_AUTHOR)
     app.setApplicationName(APP_NAME)
     app.setApplicationDisplayName(APP_DISPLAY_NAME)
     app.setApplicationVersion(__version__)
+    app.setDesktopFileName(APP_NAME)
+    app.setWindowIcon(QIcon(str(resource_path("icons", "fashion-assistant.png"))))
 
     from desktop_app.ui.main_window import MainWindow
     from desktop_app.ui.settings_dialog import apply_theme, remembered_data_dir
@@ -61,6 +66,9 @@ def main(argv: list[str] | None = None) -> int:
 
         window.catalog.stats_changed.connect(greet_once)
     if args.self_test:
+        # The first zero-delay timer runs once the window's first show and paint events are processed.
+        QTimer.singleShot(0, lambda: print("self-test: window shown", flush=True))
+
         def usable() -> bool:
             return window.isVisible() and window.report is not None and window.catalog.stats is not None
 

@@ -156,6 +156,8 @@ class CatalogPanel(QWidget):
         return worker
 
     def _on_progress(self, done: int, total: int | None, detail: str) -> None:
+        if total and self.progress.maximum() == 0:  # the scan is over and the new folder is recorded: show it
+            self.refresh()
         if total:
             self.progress.setRange(0, total)
             self.progress.setValue(done)
