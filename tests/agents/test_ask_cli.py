@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -12,17 +11,12 @@ import pytest
 from desktop_app.cli import main
 from desktop_app.core import db
 from desktop_app.core.chats import ChatStore
-from tests.search.conftest import Catalog, build_catalog, check_told_apart
+from tests.search.conftest import Catalog, indexed_copy_of_photos
 
 
 @pytest.fixture(scope="module")
 def catalog(tiny_blip2: Path, product_photos: Path, tmp_path_factory: pytest.TempPathFactory) -> Catalog:
-    root = tmp_path_factory.mktemp("ask")
-    photos = root / "photos"
-    shutil.copytree(product_photos, photos)
-    built = build_catalog(root, tiny_blip2, photos)
-    check_told_apart(built)
-    return built
+    return indexed_copy_of_photos("ask", tiny_blip2, product_photos, tmp_path_factory)
 
 
 def _ask(catalog: Catalog, *args: str) -> list[str]:

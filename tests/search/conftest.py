@@ -53,14 +53,19 @@ def check_told_apart(catalog: Catalog) -> None:
     assert within < 0.9, f"the 32 query vectors of a photo are nearly identical (mean cosine {within:.3f})"
 
 
-@pytest.fixture(scope="module")
-def catalog(tiny_blip2: Path, product_photos: Path, tmp_path_factory: pytest.TempPathFactory) -> Catalog:
-    root = tmp_path_factory.mktemp("search")
+def indexed_copy_of_photos(name: str, tiny_blip2: Path, product_photos: Path, tmp_path_factory: pytest.TempPathFactory) -> Catalog:
+    """A copy of the shared photos (so tests may change them), indexed, checked to tell photos apart."""
+    root = tmp_path_factory.mktemp(name)
     photos = root / "photos"
     shutil.copytree(product_photos, photos)
     built = build_catalog(root, tiny_blip2, photos)
     check_told_apart(built)
     return built
+
+
+@pytest.fixture(scope="module")
+def catalog(tiny_blip2: Path, product_photos: Path, tmp_path_factory: pytest.TempPathFactory) -> Catalog:
+    return indexed_copy_of_photos("search", tiny_blip2, product_photos, tmp_path_factory)
 
 
 @pytest.fixture(scope="module")
