@@ -18,6 +18,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("paths", nargs="*", metavar="PATH", help="folders to index, searched recursively")
     parser.add_argument("--blip2", metavar="MODEL", help="local folder or hub id in the local cache (default: the catalog's model)")
     parser.add_argument("--precision", choices=["auto", "fp32", "int8"], help="model precision (default: the settings, auto)")
+    parser.add_argument("--backend", choices=["auto", "onnx", "torch"], default="auto",
+                        help="model runtime: onnx (int8, prepared once per model) when it agrees with fp32, else torch (default: auto)")
     parser.add_argument("--batch-size", type=int, metavar="N", help="photos per model call and per transaction")
     parser.add_argument("--threads", type=int, metavar="N", help="CPU threads for the model (default: every core)")
     parser.add_argument("--rebuild", action="store_true", help="forget every vector and re-embed (keeps folders and corrections)")
@@ -48,7 +50,7 @@ def progress_bar(stream=sys.stderr, width: int = 28) -> Progress:
 def run(args: argparse.Namespace, context: AppContext) -> int:
     show = progress_bar() if not args.json and sys.stderr.isatty() else no_progress
     report = index_catalog(
-        context, args.paths or None, blip2=args.blip2, precision=args.precision, batch_size=args.batch_size,
+        context, args.paths or None, blip2=args.blip2, precision=args.precision, backend=args.backend, batch_size=args.batch_size,
         threads=args.threads, rebuild=args.rebuild, progress=show,
     )
     if show is not no_progress:
@@ -61,8 +63,8 @@ def run(args: argparse.Namespace, context: AppContext) -> int:
 
 
 def _print_report(report: IndexReport) -> None:
-    print(f"{report.scanned} photos found: {report.indexed} indexed ({report.embedded} embedded"
-          f"{', ' + report.precision if report.precision else ''}), {report.unchanged} unchanged,"
+    how = f", {report.precision} via {report.backend}" if report.precision else ""
+    print(f"{report.scanned} photos found: {report.indexed} indexed ({report.embedded} embedded{how}), {report.unchanged} unchanged,"
           f" {report.removed} removed, {len(report.skipped)} skipped, in {report.seconds:.1f} s.")
     for folder in report.missing_folders:
         print(f"Not reachable now (kept in the catalog): {folder}")

@@ -25,6 +25,7 @@ def index_catalog(
     *,
     blip2: str | None = None,
     precision: str | None = None,
+    backend: str = "auto",
     batch_size: int | None = None,
     threads: int | None = None,
     rebuild: bool = False,
@@ -39,7 +40,8 @@ def index_catalog(
     try:
         default = settings.blip2_model
         resolved = resolve_catalog_model(store, context.paths, blip2 or (default if rebuild else None), default)
-        models = ModelProvider(resolved, context.paths.cache_dir, threads=threads or settings.threads)
+        models = ModelProvider(resolved, context.paths.cache_dir, threads=threads or settings.threads,
+                               backend=backend, prepared_dir=context.paths.models_dir / "prepared")  # type: ignore[arg-type]
         return index_folders(
             store, roots or None, models,
             precision=precision or settings.precision,  # type: ignore[arg-type]

@@ -9,7 +9,9 @@ and a user's corrections follow the content. Nothing heavy loads for a re-scan w
 
 `precision="auto"` decides once per catalog: on the first batch of the user's own photos it compares
 fp32 and int8 embeddings and keeps int8 only if they agree (mean query-vector cosine >= 0.99 on
-every sampled photo), recording the choice in catalog_meta.
+every sampled photo), recording the choice in catalog_meta. On a CPU, `backend="auto"` first tries
+the ONNX Runtime int8 encoder (core/onnx_encoder.py), prepared once per model on the first photos
+and kept only if it agrees with fp32 just as closely; otherwise torch, as above.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import collections
 import hashlib
 import logging
 import os
+import shutil
 import time
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -34,10 +37,12 @@ from desktop_app.core.store import CatalogStore, EmbeddingModel
 
 if TYPE_CHECKING:
     from desktop_app.core.blip2 import PixelSpec, ResolvedModel, VisionEncoder
+    from desktop_app.core.onnx_encoder import OnnxVisionEncoder
 
 log = logging.getLogger(__name__)
 
 PrecisionChoice = Literal["auto", "fp32", "int8"]
+BackendChoice = Literal["auto", "onnx", "torch"]
 AGREEMENT_THRESHOLD = 0.99
 AGREEMENT_SAMPLE = 4
 PRECISION_META = "precision"
@@ -45,6 +50,10 @@ PRECISION_META = "precision"
 
 class FolderNotFoundError(UserError):
     """A folder the user asked to index does not exist or is not a folder."""
+
+
+class BackendUnavailableError(UserError):
+    """`--backend onnx` was asked for where it cannot run."""
 
 
 @dataclass
@@ -57,6 +66,7 @@ class IndexReport:
     seconds: float = 0.0
     embedded: int = 0  # distinct photos that went through the model
     precision: str | None = None
+    backend: str | None = None
     missing_folders: list[str] = field(default_factory=list)  # remembered folders not reachable now (an unplugged drive?)
 
     def to_json(self) -> dict[str, Any]:
@@ -66,16 +76,20 @@ class IndexReport:
 class ModelProvider:
     """Loads what indexing needs, lazily and once: a re-scan with no changes loads nothing."""
 
-    def __init__(self, resolved: ResolvedModel, cache_dir: Path, device: str = "auto", threads: int | None = None) -> None:
+    def __init__(self, resolved: ResolvedModel, cache_dir: Path, device: str = "auto", threads: int | None = None,
+                 backend: BackendChoice = "torch", prepared_dir: Path | None = None) -> None:
         from desktop_app.core.blip2 import model_identity, pixel_spec
 
         self.resolved = resolved
         self.cache_dir = cache_dir
         self.device = device
         self.threads = threads
+        self.backend: BackendChoice = backend if prepared_dir is not None else "torch"
+        self.prepared_dir = prepared_dir  # where ONNX encoders are prepared: paths.models_dir / "prepared"
         self.identity: EmbeddingModel = model_identity(resolved)
         self.pixel_spec: PixelSpec = pixel_spec(resolved)
         self._vision: VisionEncoder | None = None
+        self._fast: OnnxVisionEncoder | None = None
         self._labels: tagging.LabelVectors | None = None
 
     @property
@@ -94,6 +108,44 @@ class ModelProvider:
             self._vision = None  # free the old weights before loading new ones
             self._vision = VisionEncoder(self.resolved, precision=precision, device=self.device, threads=self.threads)
         return self._vision
+
+    def fast_vision(self, sample: np.ndarray, progress: Progress, cancel: CancelToken) -> tuple[OnnxVisionEncoder | None, str]:
+        """The ONNX int8 encoder when the backend allows it and it agrees with fp32 on `sample`, else (None, why not)."""
+        from desktop_app.core import onnx_encoder
+        from desktop_app.core.blip2 import pick_device
+
+        if self._fast is not None:
+            return self._fast, ""
+        if self.backend == "torch" or self.prepared_dir is None:
+            return None, "the torch backend was chosen"
+        forced = self.backend == "onnx"
+        if not onnx_encoder.available():
+            if forced:
+                raise BackendUnavailableError("The onnx backend needs onnxruntime, which is not installed.",
+                                              "Install it with `pip install 'fashion-assistant[fast]'`, or use --backend torch.")
+            return None, "onnxruntime is not installed"
+        if pick_device(self.device) != "cpu":
+            return None, "a GPU runs the torch model"
+        failure: onnx_encoder.OnnxPrepareError | None = None
+        for _attempt in (1, 2):
+            try:
+                prepared = onnx_encoder.prepare(self.resolved, self.prepared_dir, sample, progress=progress, cancel=cancel)
+            except onnx_encoder.OnnxPrepareError as exc:
+                failure = exc
+                break
+            if not forced and prepared.agreement < AGREEMENT_THRESHOLD:
+                return None, f"its int8 embeddings agree with fp32 at {prepared.agreement:.4f} < {AGREEMENT_THRESHOLD}"
+            try:
+                self._fast = onnx_encoder.OnnxVisionEncoder.open(prepared, self.resolved, self.threads)
+                return self._fast, ""
+            except onnx_encoder.OnnxPrepareError as exc:  # damaged in a way its manifest missed: build it again, once
+                failure = exc
+                shutil.rmtree(prepared.folder, ignore_errors=True)
+        assert failure is not None
+        log.warning("Fast encoder unavailable: %s (%s)", failure.message, failure.detail)
+        if forced:
+            raise failure
+        return None, failure.message
 
 
 @dataclass
@@ -162,21 +214,39 @@ class _Run:
         self.progress = progress
         self.cancel = cancel
         self.report = IndexReport()
-        self.encoder: VisionEncoder | None = None
+        self.encoder: VisionEncoder | OnnxVisionEncoder | None = None
 
     # -- the model, loaded at the first photo that needs it ------------------------------------
-    def _encoder(self, first_pixels: np.ndarray) -> VisionEncoder:
+    def _encoder(self, first_pixels: np.ndarray) -> VisionEncoder | OnnxVisionEncoder:
         if self.encoder is not None:
             return self.encoder
-        choice = self.precision
-        if choice == "auto":
-            recorded = self.store.get_meta(PRECISION_META)
-            choice = recorded["choice"] if recorded else self._decide_precision(first_pixels[:AGREEMENT_SAMPLE])
-        self.encoder = self.models.vision(choice)  # type: ignore[arg-type]
+        sample = first_pixels[:AGREEMENT_SAMPLE]
+        recorded = self.store.get_meta(PRECISION_META) if self.precision == "auto" else None
+        why_not_onnx = "fp32 was asked for"
+        # A catalog built by torch stays with torch unless re-built; fp32 asked for means the torch fp32 model.
+        if self.precision != "fp32" and (recorded is None or recorded.get("backend") == "onnx"):
+            fast, why_not_onnx = self.models.fast_vision(sample, self._preparing, self.cancel)
+            if fast is not None:
+                if recorded is None and fast.prepared is not None:
+                    check = fast.prepared
+                    self.store.set_meta(PRECISION_META, {"backend": "onnx", "choice": "int8", "agreement": check.agreement,
+                                                         "worst_vector": check.worst_vector, "photos": check.photos})
+                self.encoder = fast
+        if self.encoder is None:
+            choice = self.precision
+            if choice == "auto":
+                reuse = recorded is not None and recorded.get("backend", "torch") == "torch"
+                choice = recorded["choice"] if reuse else self._decide_precision(sample, why_not_onnx)  # type: ignore[index]
+            self.encoder = self.models.vision(choice)  # type: ignore[arg-type]
         self.report.precision = self.encoder.precision
+        self.report.backend = getattr(self.encoder, "backend", "torch")
         return self.encoder
 
-    def _decide_precision(self, sample: np.ndarray) -> str:
+    def _preparing(self, done: int, total: int | None, detail: str) -> None:
+        """The one-time preparation has no photo count: show its steps as an indeterminate phase."""
+        self.progress(0, None, detail)
+
+    def _decide_precision(self, sample: np.ndarray, why_not_onnx: str) -> str:
         encoder = self.models.vision("fp32")
         if encoder.device != "cpu":
             return "fp32"  # dynamic int8 is a CPU technique; a GPU runs fp32 fast enough
@@ -184,8 +254,10 @@ class _Run:
         encoder.quantize_int8()
         agreement = _agreement(reference, encoder.encode(sample))
         choice = "int8" if agreement >= AGREEMENT_THRESHOLD else "fp32"
-        log.info("int8 vs fp32 on %d of the user's photos: agreement %.4f, using %s", len(sample), agreement, choice)
-        self.store.set_meta(PRECISION_META, {"choice": choice, "agreement": round(agreement, 5), "photos": len(sample)})
+        log.info("int8 vs fp32 on %d of the user's photos: agreement %.4f, using torch %s (not onnx: %s)",
+                 len(sample), agreement, choice, why_not_onnx)
+        self.store.set_meta(PRECISION_META, {"backend": "torch", "choice": choice, "agreement": round(agreement, 5), "photos": len(sample),
+                                             "why_not_onnx": why_not_onnx})
         return choice  # for fp32 the provider reloads, as the encoder it holds is now int8
 
     # -- one batch: encode new content, then write everything in one transaction ----------------

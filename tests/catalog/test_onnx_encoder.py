@@ -1,0 +1,195 @@
+"""The ONNX int8 encoder with the tiny BLIP-2: prepared once, agreeing with torch, robust to kills and damage, optional."""
+
+from __future__ import annotations
+
+import builtins
+import json
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+pytest.importorskip("onnxruntime")
+
+from desktop_app.core import indexer, onnx_encoder
+from desktop_app.core.blip2 import VisionEncoder, resolve_blip2, to_pixels
+from desktop_app.core.indexer import PRECISION_META, ModelProvider
+from desktop_app.core.jobs import Cancelled, CancelToken
+from tests.conftest import REPO_ROOT
+
+
+@pytest.fixture(scope="module")
+def resolved(tiny_blip2: Path, tmp_path_factory: pytest.TempPathFactory):
+    from desktop_app.core.paths import resolve_paths
+
+    return resolve_blip2(str(tiny_blip2), resolve_paths(data_dir=tmp_path_factory.mktemp("onnx-data")))
+
+
+@pytest.fixture(scope="module")
+def sample(resolved, product_photos: Path) -> np.ndarray:
+    from PIL import Image
+
+    from desktop_app.core.blip2 import pixel_spec
+
+    files = sorted(product_photos.rglob("*.jpg"))[:3]
+    return to_pixels([Image.open(f).convert("RGB") for f in files], pixel_spec(resolved))
+
+
+def test_prepare_once_then_reuse(resolved, sample, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    steps: list[str] = []
+    prepared = onnx_encoder.prepare(resolved, tmp_path, sample, progress=lambda d, t, detail: steps.append(detail))
+    assert prepared.folder.parent == tmp_path and (prepared.folder / onnx_encoder.MODEL_FILE).is_file()
+    assert any("Preparing the fast encoder, about" in step for step in steps)
+    assert [p.name for p in tmp_path.iterdir()] == [prepared.folder.name]  # no temporary folder, no fp32 export left
+    assert sorted(p.name for p in prepared.folder.iterdir()) == [onnx_encoder.MANIFEST_FILE, onnx_encoder.MODEL_FILE]
+    manifest = json.loads((prepared.folder / onnx_encoder.MANIFEST_FILE).read_text())
+    assert manifest["model"] == {"spec": resolved.spec, "revision": resolved.revision} and manifest["agreement"]["photos"] == len(sample)
+
+    monkeypatch.setattr(onnx_encoder, "export_fp32", lambda *a, **k: pytest.fail("converted again"))
+    again = onnx_encoder.prepare(resolved, tmp_path, sample)
+    assert again.folder == prepared.folder and again.seconds == 0.0 and again.agreement == pytest.approx(prepared.agreement, abs=1e-5)
+
+
+def test_agrees_with_torch_fp32(resolved, sample, tmp_path: Path) -> None:
+    prepared = onnx_encoder.prepare(resolved, tmp_path, sample)
+    onnx = onnx_encoder.OnnxVisionEncoder.open(prepared, resolved).encode(sample)
+    torch_fp32 = VisionEncoder(resolved, precision="fp32").encode(sample)
+    assert onnx.shape == torch_fp32.shape == (len(sample), 32, 16) and onnx.dtype == np.float32
+    assert np.allclose(np.linalg.norm(onnx, axis=-1), 1.0, atol=1e-4)
+    cosines = (onnx * torch_fp32).sum(axis=-1)
+    assert cosines.mean(axis=-1).min() >= 0.99 and prepared.agreement >= 0.99
+    assert prepared.agreement == pytest.approx(float(cosines.mean(axis=-1).min()), abs=1e-3)
+    one = onnx_encoder.OnnxVisionEncoder.open(prepared, resolved).encode(sample[:1])  # the batch axis is dynamic
+    assert (one * onnx[:1]).sum(axis=-1).min() >= 0.99  # not equal: dynamic activation scales are per call
+
+
+_SLOW_CONVERT = """
+import sys, time
+import numpy as np
+from desktop_app.core import onnx_encoder
+from desktop_app.core.blip2 import resolve_blip2
+from desktop_app.core.paths import resolve_paths
+
+real = onnx_encoder.quantize
+def slow(*args):
+    real(*args)
+    print("quantised", flush=True)
+    time.sleep(60)
+onnx_encoder.quantize = slow
+resolved = resolve_blip2(sys.argv[1], resolve_paths(data_dir=sys.argv[3]))
+onnx_encoder.prepare(resolved, __import__("pathlib").Path(sys.argv[2]), np.zeros((1, 3, 224, 224), np.float32))
+"""
+
+
+@pytest.mark.slow
+def test_killed_conversion_leaves_nothing_and_restarts_cleanly(resolved, sample, tmp_path: Path) -> None:
+    root = tmp_path / "prepared"
+    child = subprocess.Popen([sys.executable, "-c", _SLOW_CONVERT, resolved.spec, str(root), str(tmp_path / "data")],
+                             cwd=REPO_ROOT, stdout=subprocess.PIPE, text=True)
+    try:
+        assert child.stdout is not None and child.stdout.readline().strip() == "quantised"
+        building = list(root.glob(onnx_encoder.TEMP_PREFIX + "*"))
+        assert len(building) == 1 and (building[0] / onnx_encoder.MODEL_FILE).is_file()
+    finally:
+        os.kill(child.pid, signal.SIGKILL)
+        child.wait()
+    assert onnx_encoder.cached(resolved, root) is None  # the half-built folder is not mistaken for a prepared one
+    prepared = onnx_encoder.prepare(resolved, root, sample)
+    assert [p.name for p in root.iterdir()] == [prepared.folder.name] and prepared.agreement >= 0.99
+
+
+def test_cancel_between_steps_leaves_nothing(resolved, sample, tmp_path: Path) -> None:
+    cancel = CancelToken()
+
+    def progress(done: int, total: int | None, detail: str) -> None:
+        if "quantising" in detail:
+            cancel.cancel()
+
+    with pytest.raises(Cancelled):
+        onnx_encoder.prepare(resolved, tmp_path, sample, progress=progress, cancel=cancel)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_damaged_model_file_is_rebuilt(resolved, sample, tmp_path: Path) -> None:
+    prepared = onnx_encoder.prepare(resolved, tmp_path, sample)
+    model = prepared.folder / onnx_encoder.MODEL_FILE
+    model.write_bytes(model.read_bytes()[: model.stat().st_size // 2])  # a truncated copy, a bad sector…
+    assert onnx_encoder.cached(resolved, tmp_path) is None
+    rebuilt = onnx_encoder.prepare(resolved, tmp_path, sample)
+    assert rebuilt.seconds > 0 and onnx_encoder.cached(resolved, tmp_path) is not None
+    assert onnx_encoder.OnnxVisionEncoder.open(rebuilt, resolved).encode(sample).shape == (len(sample), 32, 16)
+
+
+def test_unloadable_file_is_a_typed_error(resolved, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.onnx"
+    bad.write_bytes(b"not a model")
+    with pytest.raises(onnx_encoder.OnnxPrepareError) as error:
+        onnx_encoder.OnnxVisionEncoder.open(bad, resolved)
+    assert error.value.hint
+
+
+def _index(store, models, photos: Path, **kwargs) -> indexer.IndexReport:
+    return indexer.index_folders(store, [photos], models, batch_size=4, **kwargs)
+
+
+def test_index_uses_onnx_and_records_it(store, resolved, photos: Path, tmp_path: Path) -> None:
+    models = ModelProvider(resolved, tmp_path / "labels", backend="auto", prepared_dir=tmp_path / "prepared")
+    details: list[str] = []
+    report = _index(store, models, photos, progress=lambda d, t, detail: details.append(detail))
+    assert (report.embedded, report.backend, report.precision) == (6, "onnx", "int8")
+    assert not models.vision_loaded  # the torch vision model was never kept for indexing
+    assert any(detail.startswith("Preparing the fast encoder") for detail in details)
+    recorded = store.get_meta(PRECISION_META)
+    assert recorded["backend"] == "onnx" and recorded["choice"] == "int8" and recorded["agreement"] >= 0.99
+    assert recorded["photos"] == indexer.AGREEMENT_SAMPLE
+
+
+def test_torch_backend_keeps_the_old_path(store, resolved, photos: Path, tmp_path: Path) -> None:
+    models = ModelProvider(resolved, tmp_path / "labels", backend="torch", prepared_dir=tmp_path / "prepared")
+    report = _index(store, models, photos)
+    assert (report.backend, report.precision) == ("torch", "int8") and not (tmp_path / "prepared").exists()
+
+
+def test_falls_back_to_torch_without_onnxruntime(store, resolved, photos: Path, tmp_path: Path, monkeypatch) -> None:
+    real_import = builtins.__import__
+
+    def no_onnxruntime(name, *args, **kwargs):
+        if name.split(".")[0] in ("onnxruntime", "onnx"):
+            raise ImportError(f"No module named {name!r}")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_onnxruntime)
+    assert not onnx_encoder.available()
+    models = ModelProvider(resolved, tmp_path / "labels", backend="auto", prepared_dir=tmp_path / "prepared")
+    report = _index(store, models, photos)
+    assert report.backend == "torch" and report.precision in ("int8", "fp32")
+    assert store.get_meta(PRECISION_META)["why_not_onnx"] == "onnxruntime is not installed"
+    forced = ModelProvider(resolved, tmp_path / "labels", backend="onnx", prepared_dir=tmp_path / "prepared")
+    with pytest.raises(indexer.BackendUnavailableError) as error:
+        forced.fast_vision(np.zeros((1, 3, 224, 224), np.float32), lambda *a: None, CancelToken())
+    assert "fast" in error.value.hint
+
+
+def test_disagreeing_int8_falls_back_to_torch(store, resolved, photos: Path, tmp_path: Path, monkeypatch) -> None:
+    real = onnx_encoder._agreement
+    monkeypatch.setattr(onnx_encoder, "_agreement", lambda a, b: (real(a, b)[0] - 0.5, real(a, b)[1] - 0.5))
+    models = ModelProvider(resolved, tmp_path / "labels", backend="auto", prepared_dir=tmp_path / "prepared")
+    report = _index(store, models, photos)
+    recorded = store.get_meta(PRECISION_META)
+    assert report.backend == "torch" and recorded["backend"] == "torch" and "agree with fp32" in recorded["why_not_onnx"]
+
+
+
+def test_cli_backend_flag(capsys, photos: Path, tiny_blip2: Path, isolated_data_dir: Path) -> None:
+    from desktop_app.cli import main
+
+    assert main(["index", str(photos), "--blip2", str(tiny_blip2), "--backend", "onnx", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert (report["backend"], report["precision"], report["embedded"]) == ("onnx", "int8", 6)
+    assert len(list((isolated_data_dir / "models" / "prepared").iterdir())) == 1  # under paths.models_dir, nothing left over
+    assert main(["stats", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["precision"]["backend"] == "onnx"
