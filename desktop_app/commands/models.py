@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop_app.core.app_context import AppContext
-from desktop_app.core.downloads import download_model
+from desktop_app.core.downloads import download_and_adopt
 from desktop_app.core.jobs import CancelToken, Progress
 from desktop_app.core.model_locator import find_all
 from desktop_app.core.model_registry import (
@@ -23,7 +23,6 @@ from desktop_app.core.model_registry import (
     Manifest,
     Registry,
     accept_licence,
-    adopt_if_unset,
     import_model,
     installed_or_explain,
     load_manifest,
@@ -165,10 +164,7 @@ def run_download(args: argparse.Namespace, context: AppContext) -> int:
     entry = manifest.get(args.name)
     if entry.source == "hub":
         _accept_licence_once(args, context, manifest, entry.licence)
-    model = download_model(entry, manifest, context.paths, context.settings, progress=_progress_printer(), cancel=CancelToken())
-    adopted = adopt_if_unset(model, context.settings, manifest)
-    if adopted:
-        context.save_settings()
+    model, adopted = download_and_adopt(context, manifest, args.name, progress=_progress_printer(), cancel=CancelToken())
     if args.json:
         print(json.dumps({"model": model.model_dump(mode="json"), "now_used_for": adopted}, indent=2))
         return 0

@@ -22,6 +22,7 @@ from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
 
+from desktop_app.core.app_context import AppContext
 from desktop_app.core.errors import StorageError, UserError
 from desktop_app.core.jobs import CancelToken, Progress, no_progress
 from desktop_app.core.model_registry import (
@@ -31,6 +32,8 @@ from desktop_app.core.model_registry import (
     Manifest,
     ManifestModel,
     Registry,
+    Role,
+    adopt_if_unset,
     install_bundled,
     matches,
     now_iso,
@@ -366,3 +369,13 @@ def _sha256_of(target: Path, remote: RemoteFile) -> str:
     if remote.algorithm == "sha256":
         return remote.digest
     return hashlib.sha256(target.read_bytes()).hexdigest()
+
+
+def download_and_adopt(context: AppContext, manifest: Manifest, name: str, *, progress: Progress = no_progress,
+                       cancel: CancelToken | None = None) -> tuple[InstalledModel, list[Role]]:
+    """What `models download` and the models dialog both do: fetch and verify once, then fill a role nobody chose yet."""
+    model = download_model(manifest.get(name), manifest, context.paths, context.settings, progress=progress, cancel=cancel)
+    adopted = adopt_if_unset(model, context.settings, manifest)
+    if adopted:
+        context.save_settings()
+    return model, adopted

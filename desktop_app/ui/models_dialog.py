@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.core import offline
 from desktop_app.core.app_context import AppContext
-from desktop_app.core.downloads import download_model
+from desktop_app.core.downloads import download_and_adopt
 from desktop_app.core.jobs import CancelToken, Progress
 from desktop_app.core.model_registry import (
     ROLES,
@@ -38,7 +38,6 @@ from desktop_app.core.model_registry import (
     Manifest,
     Registry,
     accept_licence,
-    adopt_if_unset,
     import_model,
     load_manifest,
     remove_model,
@@ -54,12 +53,9 @@ def download_online(context: AppContext, manifest: Manifest, name: str, progress
     """The only network use in the window: allowed for this download, refused again afterwards."""
     offline.allow_network()
     try:
-        model = download_model(manifest.get(name), manifest, context.paths, context.settings, progress=progress, cancel=cancel)
+        return download_and_adopt(context, manifest, name, progress=progress, cancel=cancel)[0]
     finally:
         offline.enforce_offline()
-    if adopt_if_unset(model, context.settings, manifest):
-        context.save_settings()
-    return model
 
 
 def _size(n: int | None) -> str:
@@ -171,11 +167,6 @@ class ModelsDialog(QDialog):
     def selected(self) -> dict[str, Any] | None:
         rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
         return self.rows[rows[0].row()] if rows else None
-
-    def select(self, name: str) -> None:
-        for i, row in enumerate(self.rows):
-            if row["name"] == name:
-                self.table.selectRow(i)
 
     def _selection_changed(self) -> None:
         row = self.selected()

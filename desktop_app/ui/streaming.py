@@ -37,10 +37,6 @@ class AdviceStream(QObject):
         self._timer.timeout.connect(self._render)
 
     @property
-    def text(self) -> str:
-        return self._text
-
-    @property
     def busy(self) -> bool:
         return self._worker is not None
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import inspect
 import logging
-import threading
 import time
 from collections.abc import Callable, Generator
 from typing import Any
@@ -43,7 +42,6 @@ class Worker(QObject):
         self.token = CancelToken()
         self._fn, self._args, self._kwargs = fn, args, kwargs
         self._last_progress = 0.0
-        self.done = threading.Event()
         params = _parameters(fn)
         if "progress" in params:
             self._kwargs.setdefault("progress", self._report_progress)
@@ -79,7 +77,6 @@ class Worker(QObject):
         else:
             self.result.emit(value)
         finally:
-            self.done.set()
             self.finished.emit()
 
     def _drain(self, generator: Generator[Any, None, Any]) -> Any:
@@ -134,14 +131,9 @@ class BackgroundRunner(QObject):
     def _start(self, worker: Worker, lane: str) -> None:
         if worker.token.cancelled:  # cancelled (or shut down) before it ever ran
             worker.cancelled.emit()
-            worker.done.set()
             worker.finished.emit()
             return
         self._pools[lane].start(worker.run)
-
-    @property
-    def active(self) -> int:
-        return len(self._live)
 
     def shutdown(self, timeout_s: float = 10.0) -> bool:
         """Cancel every worker and wait for the pools to drain; True if all stopped in time."""
