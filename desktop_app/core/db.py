@@ -14,6 +14,7 @@ import logging
 import os
 import shutil
 import sqlite3
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib import resources
@@ -100,7 +101,7 @@ def connect(path: Path | str, *, driver: ModuleType | None = None, migrate: bool
     try:
         conn.row_factory = driver.Row
         _load_vec(conn)
-        conn.execute("PRAGMA journal_mode=WAL")
+        _use_wal(conn, driver)
         conn.execute("PRAGMA synchronous=NORMAL")
         conn.execute("PRAGMA foreign_keys=ON")
         conn.execute("PRAGMA busy_timeout=30000")
@@ -113,6 +114,19 @@ def connect(path: Path | str, *, driver: ModuleType | None = None, migrate: bool
         conn.close()
         raise
     return conn
+
+
+def _use_wal(conn: Connection, driver: ModuleType) -> None:
+    """Switching a new file to WAL needs an exclusive lock and SQLite does not wait for it (the busy
+    handler is skipped), so connections opening a new catalog at once retry; WAL then sticks to the file."""
+    for attempt in range(100):
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            return
+        except driver.OperationalError as exc:
+            if "locked" not in str(exc).lower() or attempt == 99:
+                raise
+            time.sleep(0.02)
 
 
 def _translate(exc: Exception, path: Path | str) -> Exception:
