@@ -5,16 +5,19 @@ in its own subprocess so peak RSS is its own:
 
   (a) article: PIL open, the BLIP-2 processor, one fp32 Blip2VisionModelWithProjection call per image,
       mean of the 32 query embeddings;
-  (b) ours with torch: `index_folders` into a fresh catalog at its best torch settings (int8, batches,
-      draft decoding overlapped with encoding, zero-shot tags and thumbnails included);
-  (c) ours with ONNX Runtime int8 (core/onnx_encoder.py), the same run, the encoder prepared beforehand;
-  and the one-time preparation of (c) (export, quantise, agreement check) in its own subprocess.
+  (b) ours with torch fp32 and (c) with torch dynamic int8: `index_folders` into a fresh catalog
+      (batches, draft decoding overlapped with encoding, zero-shot tags and thumbnails included);
+  (d) ours with ONNX Runtime int8 (core/onnx_encoder.py), the same run, the encoder prepared beforehand;
+  and the one-time preparation of (d) (export, quantise, agreement check) in its own subprocess.
+
+Peak memory is the largest of the process and the children it waited for (the preparation and the
+first label vectors run in child processes by design).
 
 Model loading is timed apart from the images/s figures, which cover the per-image work only. GFLOP/s
 takes a photo as about 0.53 TFLOP (ViT-g at 224 px plus the Q-Former); the CPU's fp32 peak is estimated
 with a large matmul and its int8 peak as 4x that (AVX-512 VNNI does four int8 MACs per fp32 FMA lane).
 
-Usage: python bench/index_throughput.py [--photos DIR] [--count N] [--model-dir DIR] [--batch-size N] [--precision int8|fp32]
+Usage: python bench/index_throughput.py [--photos DIR] [--count N] [--model-dir DIR] [--batch-size N]
 """
 
 from __future__ import annotations
@@ -37,8 +40,14 @@ DEFAULT_MODEL = Path(tempfile.gettempdir()) / "fashion-assistant-bench" / "blip2
 TFLOP_PER_PHOTO = 0.53
 
 
-def _peak_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux reports KiB
+def _peak_rss_mb(who: int = resource.RUSAGE_SELF) -> float:
+    """The peak resident memory of this process, or of the largest child it waited for (Linux reports KiB)."""
+    return resource.getrusage(who).ru_maxrss / 1024
+
+
+def _peaks() -> dict:
+    own, children = _peak_rss_mb(), _peak_rss_mb(resource.RUSAGE_CHILDREN)
+    return {"peak_rss_mb": max(own, children), "own_rss_mb": own, "child_rss_mb": children}
 
 
 def _photos(folder: Path) -> list[Path]:
@@ -62,7 +71,7 @@ def article(photos: Path, model_dir: Path) -> dict:
             embedding = model(**inputs).image_embeds[0].mean(dim=0)
         assert embedding.shape[-1] == model.config.image_text_hidden_size
     done = time.perf_counter()
-    return {"images": len(files), "load_s": loaded - start, "seconds": done - loaded, "peak_rss_mb": _peak_rss_mb()}
+    return {"images": len(files), "load_s": loaded - start, "seconds": done - loaded, **_peaks()}
 
 
 def ours(photos: Path, model_dir: Path, batch_size: int, precision: str, backend: str, prepared_dir: Path) -> dict:
@@ -76,12 +85,12 @@ def ours(photos: Path, model_dir: Path, batch_size: int, precision: str, backend
         paths = resolve_paths(data_dir=tmp).ensure()
         start = time.perf_counter()
         models = ModelProvider(resolve_blip2(str(model_dir), paths), paths.cache_dir, backend=backend, prepared_dir=prepared_dir)  # type: ignore[arg-type]
-        models.labels()  # the text tower, once per model (then cached on disk and freed)
         if backend == "onnx":
             encoder, why = models.fast_vision(_sample(photos, models.pixel_spec), lambda *a: None, CancelToken())
             assert encoder is not None and encoder.prepared is not None and encoder.prepared.seconds == 0, why  # prepared beforehand
         else:
             models.vision(precision)  # type: ignore[arg-type]
+        models.labels()  # the text tower, once per model (then cached on disk and freed)
         loaded = time.perf_counter()
         store = CatalogStore.open(paths.db_path)
         report = index_folders(store, [photos], models, precision=precision, batch_size=batch_size,  # type: ignore[arg-type]
@@ -89,7 +98,8 @@ def ours(photos: Path, model_dir: Path, batch_size: int, precision: str, backend
         done = time.perf_counter()
         store.close()
     assert report.embedded == report.scanned == len(_photos(photos)) and report.backend == backend, report
-    return {"images": report.embedded, "load_s": loaded - start, "seconds": done - loaded, "peak_rss_mb": _peak_rss_mb()}
+    assert report.precision == ("int8" if backend == "onnx" else precision), report
+    return {"images": report.embedded, "load_s": loaded - start, "seconds": done - loaded, **_peaks()}
 
 
 def _sample(photos: Path, spec) -> object:
@@ -113,8 +123,8 @@ def prepare(photos: Path, model_dir: Path, prepared_dir: Path) -> dict:
     prepared = onnx_encoder.prepare(resolved, prepared_dir, _sample(photos, pixel_spec(resolved)),  # type: ignore[arg-type]
                                     progress=lambda d, t, detail: steps.append((detail.rsplit(": ", 1)[-1], time.perf_counter())))
     timings = {name: round(end - begin, 1) for (name, begin), (_next, end) in itertools.pairwise(steps)}
-    size = (prepared.folder / onnx_encoder.MODEL_FILE).stat().st_size
-    return {"seconds": prepared.seconds, "steps": timings, "peak_rss_mb": _peak_rss_mb(), "agreement": prepared.agreement,
+    size = sum((prepared.folder / name).stat().st_size for name in (onnx_encoder.MODEL_FILE, onnx_encoder.DATA_FILE))
+    return {"seconds": prepared.seconds, "steps": timings, **_peaks(), "agreement": prepared.agreement,
             "worst_vector": prepared.worst_vector, "photos": prepared.photos, "model_mb": size / 1e6}
 
 
@@ -132,8 +142,9 @@ def fp32_peak_gflops() -> float:
 
 
 def _child(way: str, args: argparse.Namespace) -> dict:
-    command = [sys.executable, __file__, "--way", way, "--photos", str(args.photos), "--model-dir", str(args.model_dir),
-               "--batch-size", str(args.batch_size), "--precision", args.precision, "--prepared-dir", str(args.prepared_dir)]
+    backend, _, precision = way.partition("-")
+    command = [sys.executable, __file__, "--way", backend, "--photos", str(args.photos), "--model-dir", str(args.model_dir),
+               "--batch-size", str(args.batch_size), "--precision", precision or "int8", "--prepared-dir", str(args.prepared_dir)]
     out = subprocess.run(command, capture_output=True, text=True, check=False)
     if out.returncode != 0:
         raise SystemExit(f"{way} failed:\n{out.stderr[-4000:]}")
@@ -146,7 +157,7 @@ def main() -> int:
     parser.add_argument("--count", type=int, default=24, help="use the first N photos (default 24)")
     parser.add_argument("--model-dir", type=Path, default=DEFAULT_MODEL)
     parser.add_argument("--batch-size", type=int, default=8)
-    parser.add_argument("--precision", choices=["int8", "fp32"], default="int8")
+    parser.add_argument("--precision", choices=["int8", "fp32"], default="int8", help=argparse.SUPPRESS)
     parser.add_argument("--way", choices=["article", "torch", "onnx", "prepare"], help=argparse.SUPPRESS)
     parser.add_argument("--prepared-dir", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -180,19 +191,27 @@ def _run_all(args: argparse.Namespace) -> int:
           f" int8 peak estimate {4 * peak:.0f} GFLOP/s", flush=True)
     converted = _child("prepare", args)
     steps = ", ".join(f"{name} {seconds:.0f} s" for name, seconds in converted["steps"].items())
-    print(f"one-time ONNX preparation: {converted['seconds']:.0f} s ({steps}), peak RSS {converted['peak_rss_mb']:.0f} MB,"
+    print(f"one-time ONNX preparation: {converted['seconds']:.0f} s ({steps}), peak RSS {converted['peak_rss_mb']:.0f} MB"
+          f" (the converting child; its parent {converted['own_rss_mb']:.0f} MB),"
           f" int8 model {converted['model_mb']:.0f} MB; agreement with fp32 on {converted['photos']} photos:"
           f" worst photo's mean cosine {converted['agreement']:.4f}, worst query vector {converted['worst_vector']:.4f}", flush=True)
-    rates = {}
+    rates, rows = {}, []
     for way, label in (("article", "(a) article: PIL + processor + fp32, one call per image"),
-                       ("torch", f"(b) our indexer, torch {args.precision}, batch {args.batch_size}, overlapped decoding"),
-                       ("onnx", f"(c) our indexer, ONNX Runtime int8, batch {args.batch_size}, overlapped decoding")):
+                       ("torch-fp32", f"(b) our indexer, torch fp32, batch {args.batch_size}"),
+                       ("torch-int8", f"(c) our indexer, torch dynamic int8, batch {args.batch_size}"),
+                       ("onnx", f"(d) our indexer, ONNX Runtime int8, batch {args.batch_size}")):
         result = _child(way, args)
         rate = rates[way] = result["images"] / result["seconds"]
-        ratio = f", {rate / rates['article']:.2f}x (a)" if way != "article" else ""
-        print(f"{label}\n    {rate:.3f} images/s{ratio} ({result['seconds']:.1f} s for {result['images']}),"
-              f" {rate * TFLOP_PER_PHOTO * 1000:.0f} GFLOP/s ({rate * TFLOP_PER_PHOTO * 1000 / (4 * peak):.0%} of int8 peak),"
-              f" model load {result['load_s']:.1f} s, peak RSS {result['peak_rss_mb']:.0f} MB", flush=True)
+        gflops = rate * TFLOP_PER_PHOTO * 1000
+        rows.append((label[:3], rate, rate / rates["article"], gflops, gflops / (4 * peak), result["peak_rss_mb"]))
+        print(f"{label}\n    {rate:.3f} images/s, {rate / rates['article']:.2f}x (a) ({result['seconds']:.1f} s for {result['images']}),"
+              f" {gflops:.0f} GFLOP/s ({gflops / (4 * peak):.0%} of int8 peak), model load {result['load_s']:.1f} s,"
+              f" peak RSS {result['peak_rss_mb']:.0f} MB (the indexing process {result['own_rss_mb']:.0f} MB,"
+              f" its largest child {result['child_rss_mb']:.0f} MB)", flush=True)
+    print("\nway  images/s  vs (a)  GFLOP/s  of int8 peak  peak RSS MB")
+    for name, rate, ratio, gflops, share, rss in rows:
+        print(f"{name:4} {rate:8.3f} {ratio:6.2f}x {gflops:8.0f} {share:12.0%} {rss:12.0f}")
+    print(f"prep {converted['seconds']:>8.0f} s (one time) {'':>22} {converted['peak_rss_mb']:12.0f}")
     return 0
 
 

@@ -24,6 +24,10 @@ if ! "$PY" -c "import PyInstaller" 2>/dev/null; then
   echo "Installing PyInstaller (the 'packaging' extra) ..."
   "$PY" -m pip install --quiet -e ".[packaging]"
 fi
+if ! "$PY" -c "import onnxruntime, onnx" 2>/dev/null; then
+  echo "Installing ONNX Runtime (the 'fast' extra: testers get the fast int8 encoder) ..."
+  "$PY" -m pip install --quiet -e ".[fast]"
+fi
 VERSION=$("$PY" -c "import desktop_app; print(desktop_app.__version__)")
 ARCH=$(uname -m)
 NAME=fashion-assistant

@@ -157,6 +157,7 @@ PY
 check_doctor() {
   json "$1" "d['sqlite']['ok'] and d['sqlite']['sqlite_vec_version']" >/dev/null || { echo "SQLite with sqlite-vec is not usable"; return 1; }
   json "$1" "d['torch']['available']" >/dev/null || { echo "torch does not import in the bundle: $(json "$1" "d['torch']" 2>&1)"; return 1; }
+  json "$1" "d['onnxruntime']['available']" >/dev/null || { echo "onnxruntime does not import in the bundle"; return 1; }
   json "$1" "d['python']['executable'].replace(chr(92), '/').startswith('$WORK_CMP/app')" >/dev/null \
     || { echo "doctor did not run from the bundle (python executable outside $WORK/app)"; return 1; }
   json "$1" "d['paths']['data_dir'].replace(chr(92), '/').startswith('$WORK_CMP/home')" >/dev/null \
@@ -171,8 +172,9 @@ check_classify() {
     || { echo "no items, or the keyword parser answered instead of the bundled GGUF (source must be llm or both)"; return 1; }
 }
 check_index() {
-  json "$1" "d['indexed'] == $N_PHOTOS and not d['skipped'] and '%d photos indexed' % d['indexed']" \
-    || { echo "expected $N_PHOTOS photos indexed and none skipped"; return 1; }
+  # backend onnx: the bundled ONNX Runtime ran, after a preparation in a spawned child of the frozen program.
+  json "$1" "d['indexed'] == $N_PHOTOS and not d['skipped'] and d['backend'] == 'onnx' and '%d photos indexed (%s %s)' % (d['indexed'], d['precision'], d['backend'])" \
+    || { echo "expected $N_PHOTOS photos indexed by the onnx backend and none skipped"; return 1; }
 }
 check_search_text() {
   json "$1" "len(d['results']) > 0 and all(r['path'].replace(chr(92), '/').startswith('$WORK_CMP') for r in d['results']) and '%d results' % len(d['results'])" \

@@ -22,7 +22,7 @@ if [ "$(cat "$STAMP" 2>/dev/null)" != "$want" ]; then
   "$VENV/bin/python" -m pip install --quiet --upgrade pip setuptools wheel
   # torch first and pinned, so nothing later pulls a multi-GB CUDA build
   "$VENV/bin/python" -m pip install --quiet "$TORCH_SPEC"
-  "$VENV/bin/python" -m pip install --quiet -e ".[test]"
+  "$VENV/bin/python" -m pip install --quiet -e ".[test,fast]"
   echo "$want" > "$STAMP"
 fi
 

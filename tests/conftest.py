@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -12,6 +14,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 # Qt keeps window state (QSettings) under XDG_CONFIG_HOME, read once per process: keep the developer's out.
 os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="fa-test-config-")
+atexit.register(shutil.rmtree, os.environ["XDG_CONFIG_HOME"], ignore_errors=True)
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 PRODUCT_PHOTOS = REPO_ROOT.parent / "shared" / "data" / "product-photos"

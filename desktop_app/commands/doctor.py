@@ -27,6 +27,11 @@ def run(args: argparse.Namespace, context: AppContext) -> int:
         print(f"torch    {torch['version']}, {torch['threads']} threads, device {torch['device']}")
     else:
         print(f"torch    not available: {torch['error']}")
+    onnx = report["onnxruntime"]
+    if onnx["available"]:
+        print(f"ONNX     Runtime {onnx['version']}: fast int8 indexing available")
+    else:
+        print(f"ONNX     Runtime not installed ({onnx['hint']})")
     if sqlite["ok"]:
         print(f"SQLite   {sqlite['sqlite_version']} via {sqlite['loaded_with']}, sqlite-vec {sqlite['sqlite_vec_version']}")
     else:

@@ -14,7 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from desktop_app.core.app_context import AppContext
+from desktop_app.core.catalog import prepare_fast_encoder
 from desktop_app.core.downloads import download_and_adopt
+from desktop_app.core.indexer import AGREEMENT_THRESHOLD
 from desktop_app.core.jobs import CancelToken, Progress
 from desktop_app.core.model_locator import find_all
 from desktop_app.core.model_registry import (
@@ -63,6 +65,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     remove = add("remove", "delete a downloaded model, or forget an imported one (its files are left alone)")
     remove.add_argument("name")
     remove.set_defaults(handler=run_remove)
+    prepare = add("prepare", "convert the BLIP-2 vision tower into the fast int8 ONNX encoder now, once (else the first index does)")
+    prepare.add_argument("--blip2", metavar="MODEL", help="local folder or hub id in the local cache (default: the catalog's model)")
+    prepare.add_argument("--photos", type=Path, metavar="FOLDER",
+                         help="check the encoder against fp32 on a few photos from this folder (default: from the catalog)")
+    prepare.set_defaults(handler=run_prepare)
 
 
 def _size(n: int | None) -> str:
@@ -232,4 +239,20 @@ def run_remove(args: argparse.Namespace, context: AppContext) -> int:
     print(f"Removed {model.name}{kept}")
     if reset:
         print(f"Back to the default for: {', '.join(reset)}.")
+    return 0
+
+
+def run_prepare(args: argparse.Namespace, context: AppContext) -> int:
+    prepared = prepare_fast_encoder(context, blip2=args.blip2, photos=args.photos, progress=_progress_printer(), cancel=CancelToken())
+    usable = prepared.agreement >= AGREEMENT_THRESHOLD
+    if args.json:
+        print(json.dumps({"folder": str(prepared.folder), "already_prepared": prepared.seconds == 0, "seconds": round(prepared.seconds, 1),
+                          "agreement": prepared.agreement, "worst_vector": prepared.worst_vector, "photos": prepared.photos,
+                          "used_for_indexing": usable}, indent=2))
+        return 0
+    when = "was already prepared" if prepared.seconds == 0 else f"is prepared ({prepared.seconds / 60:.1f} min)"
+    print(f"The fast encoder {when} in {prepared.folder}.")
+    print(f"On {prepared.photos} of your photos it agrees with fp32 at {prepared.agreement:.4f} (worst query vector"
+          f" {prepared.worst_vector:.4f}): " + ("indexing will use it." if usable else
+                                               f"below {AGREEMENT_THRESHOLD}, so indexing will use torch."))
     return 0

@@ -177,6 +177,15 @@ def to_pixels(images: Sequence[Image.Image], spec: PixelSpec) -> np.ndarray:
     return np.stack([image_to_pixels(image, spec) for image in images])
 
 
+def agreement(reference: np.ndarray, candidate: np.ndarray) -> tuple[float, float]:
+    """How closely two encodings of the same photos agree: (the worst photo's mean query-vector cosine, the worst single cosine).
+
+    Both inputs are (N, 32, D) and already normalised; the first figure is what the 0.99 rule judges.
+    """
+    cosines = (reference * candidate).sum(axis=-1)
+    return float(cosines.mean(axis=-1).min()), float(cosines.min())
+
+
 def pick_device(requested: str = "auto") -> str:
     import torch
 

@@ -10,13 +10,24 @@ import os
 from collections.abc import Sequence
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from desktop_app.core import db
+import numpy as np
+
+from desktop_app.core import db, imaging, scanner
 from desktop_app.core.app_context import AppContext
-from desktop_app.core.indexer import IndexReport, ModelProvider, index_folders
+from desktop_app.core.errors import UserError
+from desktop_app.core.indexer import AGREEMENT_SAMPLE, IndexReport, ModelProvider, index_folders, missing_onnxruntime, resolve_roots
 from desktop_app.core.jobs import CancelToken, Progress, no_progress
 from desktop_app.core.store import CatalogStore
+
+if TYPE_CHECKING:
+    from desktop_app.core.blip2 import PixelSpec
+    from desktop_app.core.onnx_encoder import Prepared
+
+
+class NoSamplePhotosError(UserError):
+    """The fast encoder's agreement check needs a few of the user's photos and none were found."""
 
 
 def index_catalog(
@@ -41,7 +52,7 @@ def index_catalog(
         default = settings.blip2_model
         resolved = resolve_catalog_model(store, context.paths, blip2 or (default if rebuild else None), default)
         models = ModelProvider(resolved, context.paths.cache_dir, threads=threads or settings.threads,
-                               backend=backend, prepared_dir=context.paths.models_dir / "prepared")  # type: ignore[arg-type]
+                               backend=backend, prepared_dir=context.paths.prepared_dir)  # type: ignore[arg-type]
         return index_folders(
             store, roots or None, models,
             precision=precision or settings.precision,  # type: ignore[arg-type]
@@ -53,6 +64,57 @@ def index_catalog(
         )
     finally:
         store.close()
+
+
+def prepare_fast_encoder(
+    context: AppContext,
+    *,
+    blip2: str | None = None,
+    photos: Path | None = None,
+    progress: Progress = no_progress,
+    cancel: CancelToken | None = None,
+) -> Prepared:
+    """The one-time ONNX int8 conversion ahead of the first index (`models prepare`), checked on the user's photos.
+
+    The photos come from `photos` when given, else from the catalog; the check is what makes the fast
+    encoder trustworthy, so without any photo nothing is converted.
+    """
+    from desktop_app.core import onnx_encoder
+    from desktop_app.core.blip2 import pixel_spec, resolve_catalog_model
+
+    if not onnx_encoder.available():
+        raise missing_onnxruntime()
+    store = CatalogStore.open(context.paths.db_path)
+    try:
+        resolved = resolve_catalog_model(store, context.paths, blip2, context.settings.blip2_model)
+        if photos is not None:
+            candidates = [Path(found.path) for found in scanner.scan(resolve_roots(store, [photos])[0], cancel).files]
+        else:
+            rows = store.items_by_id(store.sample_item_ids(AGREEMENT_SAMPLE * 4))
+            candidates = [Path(row.path) for row in rows.values()]
+    finally:
+        store.close()
+    sample = _sample_pixels(candidates, pixel_spec(resolved))
+    if sample is None:
+        where = f"in {photos}" if photos is not None else "in the catalog yet"
+        raise NoSamplePhotosError(f"The fast encoder is checked on a few of your photos, and there are none {where}.",
+                                  "Pass --photos FOLDER, or simply index a folder: the first index prepares it.")
+    return onnx_encoder.prepare(resolved, context.paths.prepared_dir, sample, progress=progress, cancel=cancel)
+
+
+def _sample_pixels(candidates: Sequence[Path], spec: PixelSpec) -> np.ndarray | None:
+    """Up to AGREEMENT_SAMPLE of the candidates that decode, as pixels; unreadable files are passed over."""
+    from desktop_app.core.blip2 import image_to_pixels
+
+    pixels = []
+    for path in candidates:
+        try:
+            pixels.append(image_to_pixels(imaging.decode_image(path, (spec.width, spec.height)).image, spec))
+        except imaging.UnreadableImage:
+            continue
+        if len(pixels) == AGREEMENT_SAMPLE:
+            break
+    return np.stack(pixels) if pixels else None
 
 
 def catalog_stats(context: AppContext) -> dict[str, Any]:

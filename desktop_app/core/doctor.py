@@ -1,4 +1,4 @@
-"""A report of what this installation has: Python, torch, SQLite and sqlite-vec, models, data paths.
+"""A report of what this installation has: Python, torch, ONNX Runtime, SQLite and sqlite-vec, models, data paths.
 
 Shared by `fashion-assistant doctor` and the GUI's status bar, so what a tester pastes into a bug
 report is what the window showed.
@@ -33,6 +33,15 @@ def torch_report() -> dict[str, Any]:
     return {"available": True, "version": torch.__version__, "threads": torch.get_num_threads(), "device": device}
 
 
+def onnx_report() -> dict[str, Any]:
+    """Whether the fast int8 encoder can run here (the optional `fast` extra), and the CPU features its kernels use."""
+    try:
+        import onnxruntime
+    except ImportError:
+        return {"available": False, "hint": "pip install 'fashion-assistant[fast]' for faster indexing in less memory"}
+    return {"available": True, "version": onnxruntime.__version__, "providers": onnxruntime.get_available_providers()}
+
+
 def sqlite_report() -> dict[str, Any]:
     try:
         backend = backend_info()
@@ -64,6 +73,7 @@ def collect(context: AppContext) -> dict[str, Any]:
         "app_version": __version__,
         "python": {"version": platform.python_version(), "executable": sys.executable, "platform": platform.platform()},
         "torch": torch_report(),
+        "onnxruntime": onnx_report(),
         "sqlite": sqlite_report(),
         "models": [status.to_json() for status in find_all(context.settings, paths)],
         "network": network_report(),

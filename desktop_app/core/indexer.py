@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 
 from desktop_app.core import db, imaging, scanner, tagging
+from desktop_app.core.child_process import ChildDied, run_in_child
 from desktop_app.core.errors import UserError
 from desktop_app.core.jobs import CancelToken, Progress, no_progress
 from desktop_app.core.store import CatalogStore, EmbeddingModel
@@ -54,6 +55,11 @@ class FolderNotFoundError(UserError):
 
 class BackendUnavailableError(UserError):
     """`--backend onnx` was asked for where it cannot run."""
+
+
+def missing_onnxruntime() -> BackendUnavailableError:
+    return BackendUnavailableError("The fast (onnx) encoder needs onnxruntime, which is not installed.",
+                                   "Install it with `pip install 'fashion-assistant[fast]'`, or use --backend torch.")
 
 
 @dataclass
@@ -85,7 +91,7 @@ class ModelProvider:
         self.device = device
         self.threads = threads
         self.backend: BackendChoice = backend if prepared_dir is not None else "torch"
-        self.prepared_dir = prepared_dir  # where ONNX encoders are prepared: paths.models_dir / "prepared"
+        self.prepared_dir = prepared_dir  # where ONNX encoders are prepared: paths.prepared_dir
         self.identity: EmbeddingModel = model_identity(resolved)
         self.pixel_spec: PixelSpec = pixel_spec(resolved)
         self._vision: VisionEncoder | None = None
@@ -97,6 +103,14 @@ class ModelProvider:
         return self._vision is not None
 
     def labels(self) -> tagging.LabelVectors:
+        """Computed once per model; beside the ONNX encoder the text tower loads in a child, so its memory stays out of indexing."""
+        if self._labels is None:
+            self._labels = tagging.cached_label_vectors(self.resolved, self.cache_dir)
+        if self._labels is None and self._fast is not None:
+            try:
+                self._labels = run_in_child(tagging.label_vectors, self.resolved, self.cache_dir)
+            except ChildDied as exc:
+                log.warning("Label vectors could not be computed in a child (%s); computing them here", exc)
         if self._labels is None:
             self._labels = tagging.label_vectors(self.resolved, self.cache_dir)
         return self._labels
@@ -121,8 +135,7 @@ class ModelProvider:
         forced = self.backend == "onnx"
         if not onnx_encoder.available():
             if forced:
-                raise BackendUnavailableError("The onnx backend needs onnxruntime, which is not installed.",
-                                              "Install it with `pip install 'fashion-assistant[fast]'`, or use --backend torch.")
+                raise missing_onnxruntime()
             return None, "onnxruntime is not installed"
         if pick_device(self.device) != "cpu":
             return None, "a GPU runs the torch model"
@@ -176,11 +189,6 @@ def _prepare(found: scanner.FoundFile, known: frozenset[str], spec: PixelSpec, t
     except Exception as exc:  # one strange file must never stop a run of thousands
         log.warning("Unexpected error decoding %s", found.path, exc_info=True)
         return _Prepared(found, error=f"could not be decoded ({type(exc).__name__}: {exc})")
-
-
-def _agreement(reference: np.ndarray, candidate: np.ndarray) -> float:
-    """The worst photo's mean cosine between matching query vectors (both inputs already normalised)."""
-    return float((reference * candidate).sum(axis=-1).mean(axis=-1).min())
 
 
 class _Rate:
@@ -247,12 +255,14 @@ class _Run:
         self.progress(0, None, detail)
 
     def _decide_precision(self, sample: np.ndarray, why_not_onnx: str) -> str:
+        from desktop_app.core.blip2 import agreement as compare
+
         encoder = self.models.vision("fp32")
         if encoder.device != "cpu":
             return "fp32"  # dynamic int8 is a CPU technique; a GPU runs fp32 fast enough
         reference = encoder.encode(sample)
         encoder.quantize_int8()
-        agreement = _agreement(reference, encoder.encode(sample))
+        agreement, _worst = compare(reference, encoder.encode(sample))
         choice = "int8" if agreement >= AGREEMENT_THRESHOLD else "fp32"
         log.info("int8 vs fp32 on %d of the user's photos: agreement %.4f, using torch %s (not onnx: %s)",
                  len(sample), agreement, choice, why_not_onnx)

@@ -14,15 +14,15 @@ from __future__ import annotations
 
 import json
 import logging
-import multiprocessing
 import os
 import threading
 import traceback
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+from desktop_app.core.child_process import ChildDied, run_in_child
 from desktop_app.core.errors import UserError
 from desktop_app.core.gguf import BadModelFileError, GGUFInfo, read_gguf_info
 from desktop_app.core.jobs import Cancelled, CancelToken
@@ -101,37 +101,6 @@ def _gpu_layers(requested: int | None) -> int:
     return -1 if llama_cpp.llama_supports_gpu_offload() else 0
 
 
-def run_isolated(target: Callable[..., Any], *args: Any, timeout: float = _PROBE_TIMEOUT_S) -> tuple[int | None, Any]:
-    """Run target(*args) in a spawned child; returns (exit code, what it returned or None).
-
-    A native abort in the child (SIGABRT from a GGML_ASSERT) ends only the child: its exit code is
-    negative and this process carries on. A frozen app must call multiprocessing.freeze_support().
-    """
-    ctx = multiprocessing.get_context("spawn")
-    receiver, sender = ctx.Pipe(duplex=False)
-    process = ctx.Process(target=_child_main, args=(sender, target, args), daemon=True)
-    process.start()
-    sender.close()
-    result = None
-    try:
-        if receiver.poll(timeout):
-            result = receiver.recv()
-    except EOFError:  # the child died before sending anything
-        result = None
-    finally:
-        receiver.close()
-    process.join(5 if result is not None else 0.1)
-    if process.is_alive():
-        process.kill()
-        process.join()
-    return process.exitcode, result
-
-
-def _child_main(sender: Any, target: Callable[..., Any], args: tuple[Any, ...]) -> None:
-    sender.send(target(*args))
-    sender.close()
-
-
 def _probe_load(path: str, n_ctx: int) -> str:
     """Load a model and evaluate one token; '' on success, else the error text."""
     from llama_cpp import Llama
@@ -147,10 +116,12 @@ def _probe_load(path: str, n_ctx: int) -> str:
 
 def check_loads_in_child(path: Path, n_ctx: int = 256) -> None:
     """Prove in a child process that llama.cpp can load the file, for files the header check could not fully vouch for."""
-    code, error = run_isolated(_probe_load, str(path), n_ctx)
-    if code == 0 and error == "":
+    try:
+        detail = run_in_child(_probe_load, str(path), n_ctx, timeout=_PROBE_TIMEOUT_S)
+    except ChildDied as exc:
+        detail = f"the test load failed: {exc}"
+    if not detail:
         return
-    detail = error or f"the test load exited with code {code}"
     raise BadModelFileError(
         f"{path.name} could not be loaded by llama.cpp.",
         "The file may be damaged, or made for a newer llama.cpp: download it again or choose another GGUF.",

@@ -4,14 +4,20 @@ Why: torch's dynamic int8 still runs most of ViT-g's work through generic kernel
 int8 MatMul kernels use VNNI where the CPU has it, and the int8 model file (about a quarter of the
 fp32 weights) is all that indexing then holds in memory.
 
-The fast encoder is prepared once per model: the torch tower (vision model + Q-Former + projection,
-what `Blip2VisionModelWithProjection` computes, plus the L2 normalisation) is exported to ONNX in
-fp32 and quantised with `onnxruntime.quantization.quantize_dynamic`. While the fp32 torch model is in
-memory anyway, it also embeds a few of the user's photos, so the int8 model's agreement with fp32 is
-measured on real photos without ever loading the 4 GB model again. The result lives in
-`<prepared root>/<key>/` (key: model spec + revision + onnxruntime version + this format), built in a
-temporary sibling folder and renamed into place, so an interrupted preparation leaves no half-written
-model; a manifest of sizes and sha256 digests catches a damaged file, which is then rebuilt.
+The fast encoder is prepared once per model, in a child process (core/child_process.py) so that its
+5-6 GB peak and its long GIL-holding native calls never touch the indexing process or the window: the
+torch tower (vision model + Q-Former + projection, what `Blip2VisionModelWithProjection` computes,
+plus the L2 normalisation) is exported to ONNX in fp32 and its MatMul weights quantised to int8 one at
+a time. While the fp32 torch model is in memory anyway, the child also embeds a few of the user's
+photos, so the int8 model's agreement with fp32 is measured on real photos without loading the 4 GB
+model again. The result lives in `<prepared root>/<key>/` (key: model spec + revision + onnxruntime
+version + this format), built in a temporary sibling folder and renamed into place, so an interrupted
+preparation leaves no half-written model; a manifest of sizes and sha256 digests catches a damaged
+file, which is then rebuilt.
+
+The weights sit in a separate file at 64 KiB-aligned offsets, which ONNX Runtime memory-maps instead
+of copying: with the weights inline, a session held the protobuf's copy next to the packed kernels'
+(1.75 GB before the first photo); mapped, it holds 1.15 GB, and peaks at 1.5 GB with a batch of 8.
 
 `OnnxVisionEncoder` keeps `VisionEncoder`'s interface (`encode(pixels) -> (N, 32, D)`), so it is a
 drop-in for the indexer. onnxruntime, onnx, torch and transformers are imported inside functions:
@@ -32,7 +38,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from desktop_app.core.blip2 import ResolvedModel, model_identity, pixel_spec
+from desktop_app.core.blip2 import ResolvedModel, agreement, model_identity, pixel_spec
+from desktop_app.core.child_process import ChildDied, run_in_child
 from desktop_app.core.errors import UserError
 from desktop_app.core.jobs import CancelToken, Progress, no_progress
 
@@ -42,15 +49,17 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-FORMAT = "blip2-vision-int8-v1"  # bump when the export or quantisation recipe changes: old folders are then not reused
+FORMAT = "blip2-vision-int8-v2"  # bump when the export or quantisation recipe changes: old folders are then not reused
 MODEL_FILE = "vision_int8.onnx"
+DATA_FILE = MODEL_FILE + ".data"
 MANIFEST_FILE = "manifest.json"
 TEMP_PREFIX = ".building-"
 _INPUT, _OUTPUT = "pixel_values", "query_embeds"
-# The full-size model took about 2.5 min on this workplace's 2-core EPYC (export 83 s, quantise 44 s, check);
-# the estimate shown to the user scales from it with the weights' size.
-_MINUTES_FULL_SIZE = 3
-_FULL_SIZE_BYTES = 4_000_000_000
+_EXTERNAL_MIN_BYTES = 1 << 16  # tensors this large go to the data file, aligned so they can be mapped
+_ALIGNMENT = 1 << 16  # Windows' allocation granularity; a multiple of every page size
+# The full-size model (5.3 GB of weights on disk) took 1.4 min on a quiet 2-core EPYC and up to 2.5 min
+# under load; the estimate shown to the user scales with the weights' size.
+_MINUTES_PER_GB = 0.35
 
 
 class OnnxPrepareError(UserError):
@@ -128,11 +137,6 @@ def _in_progress(temp: Path) -> bool:
     return True
 
 
-def _agreement(reference: np.ndarray, candidate: np.ndarray) -> tuple[float, float]:
-    cosines = (reference * candidate).sum(axis=-1)  # (N, 32), both already normalised
-    return float(cosines.mean(axis=-1).min()), float(cosines.min())
-
-
 def cached(resolved: ResolvedModel, root: Path) -> Prepared | None:
     """The prepared encoder for this model and onnxruntime, when one is complete and undamaged."""
     folder = root / prepared_key(resolved)
@@ -143,9 +147,23 @@ def cached(resolved: ResolvedModel, root: Path) -> Prepared | None:
     return Prepared(folder, check["agreement"], check["worst_vector"], check["photos"], 0.0)
 
 
+def open_cached(resolved: ResolvedModel, root: Path, threads: int | None = None) -> OnnxVisionEncoder | None:
+    """The prepared encoder, ready to encode, when this machine has one for `resolved`; None sends the caller to torch."""
+    if not available():
+        return None
+    found = cached(resolved, root)
+    if found is None:
+        return None
+    try:
+        return OnnxVisionEncoder.open(found, resolved, threads)
+    except OnnxPrepareError as exc:
+        log.warning("Prepared encoder %s unusable (%s); using torch", found.folder, exc.detail)
+        return None
+
+
 def estimate_minutes(resolved: ResolvedModel) -> int:
     size = sum(p.stat().st_size for p in resolved.folder.iterdir() if p.suffix in (".safetensors", ".bin"))
-    return max(1, round(_MINUTES_FULL_SIZE * size / _FULL_SIZE_BYTES))
+    return max(1, round(_MINUTES_PER_GB * size / 1e9))
 
 
 def prepare(
@@ -159,7 +177,7 @@ def prepare(
     """The prepared encoder for `resolved`, built now (export, quantise, check on `sample`) unless cached.
 
     `sample` is a few of the user's photos as pixels; their fp32 embeddings come from the torch model
-    loaded for the export, so the check costs no second load. Raises `Cancelled` between steps.
+    loaded for the export, so the check costs no second load. Cancel kills the converting child at once.
     """
     cancel = cancel or CancelToken()
     found = cached(resolved, root)
@@ -173,23 +191,25 @@ def prepare(
     temp.mkdir()
     started = time.monotonic()
     note = f"Preparing the fast encoder, about {estimate_minutes(resolved)} min, once for this model"
+
+    def step(done: int, _total: int | None, detail: str) -> None:
+        progress(done, 3, f"{note}: {detail}")
+
     try:
-        progress(0, 3, f"{note}: exporting")
-        reference = export_fp32(resolved, temp / "fp32", sample, cancel)
-        _release_memory()
-        cancel.check()
-        progress(1, 3, f"{note}: quantising")
-        quantize(temp / "fp32" / "model.onnx", temp / MODEL_FILE)
-        shutil.rmtree(temp / "fp32")
-        _release_memory()
-        cancel.check()
-        progress(2, 3, f"{note}: checking on {len(sample)} of your photos")
-        agreement, worst = _agreement(reference, OnnxVisionEncoder.open(temp / MODEL_FILE, resolved).encode(sample))
+        step(0, 3, "exporting")
+        try:
+            reference = run_in_child(convert, resolved, temp, sample, progress=step, cancel=cancel)
+        except ChildDied as exc:
+            raise OnnxPrepareError("Preparing the fast encoder stopped before it finished; the computer may be short of memory.",
+                                   "Indexing uses torch instead; close other programs and index again to retry.", str(exc)) from exc
+        step(2, 3, f"checking on {len(sample)} of your photos")
+        mean_cosine, worst = agreement(reference, OnnxVisionEncoder.open(temp / MODEL_FILE, resolved).encode(sample))
+        files = {name: {"size": (temp / name).stat().st_size, "sha256": _sha256(temp / name)} for name in (MODEL_FILE, DATA_FILE)}
         manifest = {
             "format": FORMAT,
             "model": {"spec": resolved.spec, "revision": resolved.revision},
-            "agreement": {"agreement": round(agreement, 5), "worst_vector": round(worst, 5), "photos": len(sample)},
-            "files": {MODEL_FILE: {"size": (temp / MODEL_FILE).stat().st_size, "sha256": _sha256(temp / MODEL_FILE)}},
+            "agreement": {"agreement": round(mean_cosine, 5), "worst_vector": round(worst, 5), "photos": len(sample)},
+            "files": files,
         }
         (temp / MANIFEST_FILE).write_text(json.dumps(manifest, indent=1), encoding="utf-8")
         cancel.check()
@@ -201,8 +221,18 @@ def prepare(
         raise
     seconds = time.monotonic() - started
     progress(3, 3, f"Fast encoder ready in {seconds / 60:.1f} min")
-    log.info("Prepared %s in %.0f s: agreement %.4f (worst query vector %.4f)", final, seconds, agreement, worst)
-    return Prepared(final, agreement, worst, len(sample), seconds)
+    log.info("Prepared %s in %.0f s: agreement %.4f (worst query vector %.4f)", final, seconds, mean_cosine, worst)
+    return Prepared(final, mean_cosine, worst, len(sample), seconds)
+
+
+def convert(resolved: ResolvedModel, folder: Path, sample: np.ndarray, progress: Progress) -> np.ndarray:
+    """In the child: export in fp32, quantise into `folder`, drop the fp32 export; returns `sample`'s fp32 embeddings."""
+    reference = export_fp32(resolved, folder / "fp32", sample)
+    _release_memory()
+    progress(1, 3, "quantising")
+    quantize(folder / "fp32" / "model.onnx", folder / MODEL_FILE)
+    shutil.rmtree(folder / "fp32")
+    return reference
 
 
 def _release_memory() -> None:
@@ -238,7 +268,7 @@ def _tower(model: Any) -> Any:
     return Tower().eval()
 
 
-def export_fp32(resolved: ResolvedModel, out_dir: Path, sample: np.ndarray, cancel: CancelToken | None = None) -> np.ndarray:
+def export_fp32(resolved: ResolvedModel, out_dir: Path, sample: np.ndarray) -> np.ndarray:
     """Export the tower to `out_dir/model.onnx` (weights as external data past 2 GB); returns fp32 embeddings of `sample`.
 
     The TorchScript exporter (dynamo=False) traces once and needs far less memory than the dynamo one.
@@ -252,8 +282,6 @@ def export_fp32(resolved: ResolvedModel, out_dir: Path, sample: np.ndarray, canc
     tower = _tower(_load("Blip2VisionModelWithProjection", resolved))
     with torch.inference_mode():
         reference = tower(torch.from_numpy(np.ascontiguousarray(sample, dtype=np.float32))).numpy()
-    if cancel is not None:
-        cancel.check()
     out_dir.mkdir(parents=True, exist_ok=True)
     spec = pixel_spec(resolved)
     dummy = torch.zeros(1, 3, spec.height, spec.width)
@@ -275,8 +303,8 @@ def quantize(fp32_model: Path, out: Path) -> None:
 
     Each such MatMul becomes ONNX Runtime's DynamicQuantizeMatMul, which is what its own
     `quantize_dynamic` output fuses into; doing it here streams one weight at a time from the
-    export's external data, where `quantize_dynamic` holds the whole fp32 model two to three times
-    over (12.6 GB peak for the full-size model).
+    export's external data into `out`'s data file, where `quantize_dynamic` holds the whole fp32
+    model two to three times over (12.6 GB peak for the full-size model).
     """
     import onnx
     from onnx import helper, numpy_helper
@@ -287,30 +315,62 @@ def quantize(fp32_model: Path, out: Path) -> None:
     aliases = {node.output[0]: node.input[0] for node in graph.node if node.op_type == "Identity" and node.input[0] in initializers}
     quantized: dict[str, tuple[Any, Any]] = {}
     nodes = []
-    for node in graph.node:
-        weight = aliases.get(node.input[1], node.input[1]) if node.op_type == "MatMul" else None
-        array = numpy_helper.to_array(initializers[weight], base) if weight in initializers else None
-        if array is None or array.ndim != 2 or array.dtype != np.float32:
-            nodes.append(node)
-            continue
-        if weight not in quantized:
-            scale = np.maximum(np.abs(array).max(axis=0), np.float32(1e-12)) / np.float32(127)
-            values = np.clip(np.rint(array / scale), -127, 127).astype(np.int8)
-            quantized[weight] = (numpy_helper.from_array(values, f"{weight}_int8"), numpy_helper.from_array(scale, f"{weight}_scale"))
-        values_q, scale_q = quantized[weight]
-        nodes.append(helper.make_node("DynamicQuantizeMatMul", [node.input[0], values_q.name, scale_q.name], list(node.output),
-                                      name=f"{node.name}_int8", domain="com.microsoft"))
-    consumed = {name for node in nodes for name in node.input} | {output.name for output in graph.output}
-    nodes = [node for node in nodes if not (node.op_type == "Identity" and node.output[0] in aliases and node.output[0] not in consumed)]
-    used = {name for node in nodes for name in node.input}
-    kept = [numpy_helper.from_array(numpy_helper.to_array(tensor, base), tensor.name)
-            for tensor in graph.initializer if tensor.name in used and tensor.name not in quantized]
+    with _TensorFile(out.with_name(out.name + ".data")) as data:
+        for node in graph.node:
+            weight = aliases.get(node.input[1], node.input[1]) if node.op_type == "MatMul" else None
+            if weight in initializers and weight not in quantized:
+                array = numpy_helper.to_array(initializers[weight], base)
+                if array.ndim == 2 and array.dtype == np.float32:
+                    scale = np.maximum(np.abs(array).max(axis=0), np.float32(1e-12)) / np.float32(127)
+                    values = np.clip(np.rint(array / scale), -127, 127).astype(np.int8)
+                    quantized[weight] = (data.tensor(values, f"{weight}_int8"), data.tensor(scale, f"{weight}_scale"))
+            if weight not in quantized:
+                nodes.append(node)
+                continue
+            values_q, scale_q = quantized[weight]
+            nodes.append(helper.make_node("DynamicQuantizeMatMul", [node.input[0], values_q.name, scale_q.name], list(node.output),
+                                          name=f"{node.name}_int8", domain="com.microsoft"))
+        consumed = {name for node in nodes for name in node.input} | {output.name for output in graph.output}
+        unused = {alias for alias in aliases if alias not in consumed}
+        nodes = [node for node in nodes if not (node.op_type == "Identity" and node.output[0] in unused)]
+        used = {name for node in nodes for name in node.input}
+        kept = [data.tensor(numpy_helper.to_array(tensor, base), tensor.name)
+                for tensor in graph.initializer if tensor.name in used and tensor.name not in quantized]
     del graph.initializer[:]
     graph.initializer.extend(kept + [tensor for pair in quantized.values() for tensor in pair])
     del graph.node[:]
     graph.node.extend(nodes)
     model.opset_import.append(helper.make_opsetid("com.microsoft", 1))
     onnx.save(model, str(out))
+
+
+class _TensorFile:
+    """Writes large tensors into one external data file as they come, each at an aligned offset ONNX Runtime can map."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._handle = path.open("wb")
+
+    def __enter__(self) -> _TensorFile:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self._handle.close()
+
+    def tensor(self, array: np.ndarray, name: str) -> Any:
+        """The TensorProto for `array`: inline when small, else pointing into the data file."""
+        from onnx import TensorProto, helper, numpy_helper
+
+        if array.nbytes < _EXTERNAL_MIN_BYTES:
+            return numpy_helper.from_array(array, name)
+        offset = -(-self._handle.tell() // _ALIGNMENT) * _ALIGNMENT
+        self._handle.seek(offset)
+        self._handle.write(np.ascontiguousarray(array).tobytes())
+        proto = TensorProto(name=name, data_type=helper.np_dtype_to_tensor_dtype(array.dtype), dims=array.shape,
+                            data_location=TensorProto.EXTERNAL)
+        for key, value in (("location", self.path.name), ("offset", str(offset)), ("length", str(array.nbytes))):
+            proto.external_data.add(key=key, value=value)
+        return proto
 
 
 class OnnxVisionEncoder:

@@ -38,6 +38,11 @@ class AppPaths:
         return self.data_dir / "models"
 
     @property
+    def prepared_dir(self) -> Path:
+        """Model conversions made on this machine (the ONNX int8 encoder): derived, rebuilt when missing."""
+        return self.models_dir / "prepared"
+
+    @property
     def thumbnails_dir(self) -> Path:
         return self.cache_dir / "thumbnails"
 

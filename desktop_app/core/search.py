@@ -44,6 +44,7 @@ from desktop_app.core.store import CatalogStore, EmbeddingModel, ModelMismatchEr
 if TYPE_CHECKING:
     from desktop_app.core.app_context import AppContext
     from desktop_app.core.blip2 import ResolvedModel, TextEncoder, VisionEncoder
+    from desktop_app.core.onnx_encoder import OnnxVisionEncoder
 
 log = logging.getLogger(__name__)
 
@@ -210,7 +211,7 @@ class Searcher:
         self._model_key: tuple[str, EmbeddingModel] | None = None
         self._resolved: ResolvedModel | None = None
         self._text: TextEncoder | None = None
-        self._vision: VisionEncoder | None = None
+        self._vision: VisionEncoder | OnnxVisionEncoder | None = None
         self._background: _Background | None = None
 
     def close(self) -> None:
@@ -289,14 +290,20 @@ class Searcher:
             self._text = TextEncoder(resolved, threads=self.context.settings.threads)
         return self._text
 
-    def _vision_encoder(self, resolved: ResolvedModel) -> VisionEncoder:
+    def _vision_encoder(self, resolved: ResolvedModel) -> VisionEncoder | OnnxVisionEncoder:
         if self._vision is None:
+            from desktop_app.core import onnx_encoder
             from desktop_app.core.blip2 import VisionEncoder
 
-            # Query photos are encoded as the catalog's photos were, so a photo finds itself.
+            # Query photos are encoded as the catalog's photos were, so a photo finds itself; the fast
+            # encoder also holds a quarter of the fp32 tower's memory.
             recorded = self.store.get_meta(PRECISION_META) or {}
-            precision = "int8" if recorded.get("choice") == "int8" else "fp32"
-            self._vision = VisionEncoder(resolved, precision=precision, threads=self.context.settings.threads)
+            threads = self.context.settings.threads
+            if recorded.get("backend") == "onnx":
+                self._vision = onnx_encoder.open_cached(resolved, self.context.paths.prepared_dir, threads)
+            if self._vision is None:
+                precision = "int8" if recorded.get("choice") == "int8" else "fp32"
+                self._vision = VisionEncoder(resolved, precision=precision, threads=threads)
         return self._vision
 
     def _encode(self, terms: list[Term], text_weight: float, resolved: ResolvedModel, cancel: CancelToken) -> EncodedQuery:
@@ -412,7 +419,7 @@ def _sum(vectors: np.ndarray, weights: list[float]) -> np.ndarray:
     return _normalised(total.astype(np.float32))
 
 
-def _photo_vector(encoder: VisionEncoder, path: Path) -> np.ndarray:
+def _photo_vector(encoder: VisionEncoder | OnnxVisionEncoder, path: Path) -> np.ndarray:
     from desktop_app.core.blip2 import to_pixels
     from desktop_app.core.imaging import UnreadableImage, decode_image
 

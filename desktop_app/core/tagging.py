@@ -86,17 +86,32 @@ def _cache_key(resolved: ResolvedModel) -> str:
     return hashlib.sha256(payload.encode()).hexdigest()[:24]
 
 
+def _cache_file(resolved: ResolvedModel, cache_dir: Path) -> Path:
+    return cache_dir / "label-vectors" / f"{_cache_key(resolved)}.npz"
+
+
+def cached_label_vectors(resolved: ResolvedModel, cache_dir: Path) -> LabelVectors | None:
+    """The vocabulary's prompt vectors for this model when an earlier run computed them, else None."""
+    cache = _cache_file(resolved, cache_dir)
+    if not cache.is_file():
+        return None
+    try:
+        with np.load(cache) as saved:
+            return LabelVectors(list(vocabulary.CATEGORIES), saved["categories"], list(vocabulary.COLORS), saved["colors"])
+    except (OSError, ValueError, KeyError):
+        log.warning("Label vector cache %s is unreadable; recomputing", cache)
+        return None
+
+
 def label_vectors(resolved: ResolvedModel, cache_dir: Path) -> LabelVectors:
     """The vocabulary's prompt vectors for this model, from the cache or computed once with the text tower."""
-    categories, colors = list(vocabulary.CATEGORIES), list(vocabulary.COLORS)
-    cache = cache_dir / "label-vectors" / f"{_cache_key(resolved)}.npz"
-    if cache.is_file():
-        try:
-            with np.load(cache) as saved:
-                return LabelVectors(categories, saved["categories"], colors, saved["colors"])
-        except (OSError, ValueError, KeyError):
-            log.warning("Label vector cache %s is unreadable; recomputing", cache)
+    found = cached_label_vectors(resolved, cache_dir)
+    if found is not None:
+        return found
     from desktop_app.core.blip2 import TextEncoder
+
+    categories, colors = list(vocabulary.CATEGORIES), list(vocabulary.COLORS)
+    cache = _cache_file(resolved, cache_dir)
 
     encoder = TextEncoder(resolved)
     vectors = encoder.encode([category_prompt(c) for c in categories] + [color_prompt(c) for c in colors])

@@ -143,10 +143,9 @@ class CatalogPanel(QWidget):
         if self.index_worker is not None:
             return None
         started = time.monotonic()
-        # The window keeps the torch encoder: preparing the ONNX one (torch.onnx.export, quantising) runs
-        # in this process and holds the GIL for 0.2 s at a time, which would freeze the window. The CLI
-        # `index` uses it; the window will once preparation moves to a child process.
-        worker = self.runner.run(index_catalog, self.context, roots, backend="torch", lane="store")
+        # backend "auto": the fast ONNX encoder when it is available and agrees with fp32. Its one-time
+        # preparation runs in a child process, so neither its memory nor its GIL-holding export reach the window.
+        worker = self.runner.run(index_catalog, self.context, roots, lane="store")
         worker.progress.connect(self._on_progress)
         worker.result.connect(lambda report: self._index_done(report, started))
         worker.error.connect(self._failed)

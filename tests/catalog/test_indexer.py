@@ -178,12 +178,15 @@ def test_auto_precision_is_checked_once_and_recorded(store, tiny_models, photos:
     assert store.get_meta("precision") == choice
 
 
-def test_agreement_is_the_worst_photo() -> None:
+def test_agreement_is_the_worst_photo_and_the_worst_vector() -> None:
+    from desktop_app.core.blip2 import agreement
+
     a = np.zeros((2, 32, 4), dtype=np.float32)
     a[..., 0] = 1
     b = a.copy()
     b[1, :, :2] = [0.6, 0.8]
-    assert indexer._agreement(a, b) == pytest.approx(0.6)
+    b[0, 3, :2] = [0.0, 1.0]  # one orthogonal query vector on the other photo: its mean stays high
+    assert agreement(a, b) == pytest.approx((0.6, 0.0))
 
 
 def test_missing_folders_are_errors_when_given_and_kept_when_remembered(store, tiny_models, photos: Path, tmp_path: Path) -> None:

@@ -45,11 +45,13 @@ def test_prepare_once_then_reuse(resolved, sample, tmp_path: Path, monkeypatch: 
     assert prepared.folder.parent == tmp_path and (prepared.folder / onnx_encoder.MODEL_FILE).is_file()
     assert any("Preparing the fast encoder, about" in step for step in steps)
     assert [p.name for p in tmp_path.iterdir()] == [prepared.folder.name]  # no temporary folder, no fp32 export left
-    assert sorted(p.name for p in prepared.folder.iterdir()) == [onnx_encoder.MANIFEST_FILE, onnx_encoder.MODEL_FILE]
+    expected = [onnx_encoder.MANIFEST_FILE, onnx_encoder.MODEL_FILE, onnx_encoder.DATA_FILE]
+    assert sorted(p.name for p in prepared.folder.iterdir()) == sorted(expected)
+    assert (prepared.folder / onnx_encoder.DATA_FILE).stat().st_size > 0  # the patch embedding at least lives in the mapped file
     manifest = json.loads((prepared.folder / onnx_encoder.MANIFEST_FILE).read_text())
     assert manifest["model"] == {"spec": resolved.spec, "revision": resolved.revision} and manifest["agreement"]["photos"] == len(sample)
 
-    monkeypatch.setattr(onnx_encoder, "export_fp32", lambda *a, **k: pytest.fail("converted again"))
+    monkeypatch.setattr(onnx_encoder, "run_in_child", lambda *a, **k: pytest.fail("converted again"))
     again = onnx_encoder.prepare(resolved, tmp_path, sample)
     assert again.folder == prepared.folder and again.seconds == 0.0 and again.agreement == pytest.approx(prepared.agreement, abs=1e-5)
 
@@ -68,38 +70,51 @@ def test_agrees_with_torch_fp32(resolved, sample, tmp_path: Path) -> None:
 
 
 _SLOW_CONVERT = """
-import sys, time
+import os, sys, time
+from pathlib import Path
+
 import numpy as np
+
 from desktop_app.core import onnx_encoder
 from desktop_app.core.blip2 import resolve_blip2
 from desktop_app.core.paths import resolve_paths
 
-real = onnx_encoder.quantize
-def slow(*args):
-    real(*args)
-    print("quantised", flush=True)
+real = onnx_encoder.convert
+
+
+def slow(*args, **kwargs):  # runs in the converting child, which imports this file as __mp_main__
+    reference = real(*args, **kwargs)
+    print("converted", os.getpid(), flush=True)
     time.sleep(60)
-onnx_encoder.quantize = slow
-resolved = resolve_blip2(sys.argv[1], resolve_paths(data_dir=sys.argv[3]))
-onnx_encoder.prepare(resolved, __import__("pathlib").Path(sys.argv[2]), np.zeros((1, 3, 224, 224), np.float32))
+    return reference
+
+
+if __name__ == "__main__":
+    onnx_encoder.convert = slow
+    resolved = resolve_blip2(sys.argv[1], resolve_paths(data_dir=sys.argv[3]))
+    onnx_encoder.prepare(resolved, Path(sys.argv[2]), np.zeros((1, 3, 224, 224), np.float32))
 """
 
 
 @pytest.mark.slow
 def test_killed_conversion_leaves_nothing_and_restarts_cleanly(resolved, sample, tmp_path: Path) -> None:
-    root = tmp_path / "prepared"
-    child = subprocess.Popen([sys.executable, "-c", _SLOW_CONVERT, resolved.spec, str(root), str(tmp_path / "data")],
-                             cwd=REPO_ROOT, stdout=subprocess.PIPE, text=True)
+    root, script = tmp_path / "prepared", tmp_path / "slow_convert.py"
+    script.write_text(_SLOW_CONVERT, encoding="utf-8")
+    parent = subprocess.Popen([sys.executable, str(script), resolved.spec, str(root), str(tmp_path / "data")],
+                              cwd=REPO_ROOT, stdout=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": str(REPO_ROOT)})
     try:
-        assert child.stdout is not None and child.stdout.readline().strip() == "quantised"
+        assert parent.stdout is not None
+        word, child = parent.stdout.readline().split()
+        assert word == "converted"
         building = list(root.glob(onnx_encoder.TEMP_PREFIX + "*"))
         assert len(building) == 1 and (building[0] / onnx_encoder.MODEL_FILE).is_file()
     finally:
-        os.kill(child.pid, signal.SIGKILL)
-        child.wait()
+        os.kill(parent.pid, signal.SIGKILL)
+        parent.wait()
     assert onnx_encoder.cached(resolved, root) is None  # the half-built folder is not mistaken for a prepared one
     prepared = onnx_encoder.prepare(resolved, root, sample)
     assert [p.name for p in root.iterdir()] == [prepared.folder.name] and prepared.agreement >= 0.99
+    assert not Path(f"/proc/{child}").exists() or "Z" in Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1][:3]
 
 
 def test_cancel_between_steps_leaves_nothing(resolved, sample, tmp_path: Path) -> None:
@@ -114,10 +129,20 @@ def test_cancel_between_steps_leaves_nothing(resolved, sample, tmp_path: Path) -
     assert list(tmp_path.iterdir()) == []
 
 
-def test_damaged_model_file_is_rebuilt(resolved, sample, tmp_path: Path) -> None:
+def _truncate(path: Path) -> None:
+    path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])  # an interrupted copy
+
+
+def _flip_a_byte(path: Path) -> None:
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0xFF  # a bad sector: same size, same name
+    path.write_bytes(bytes(data))
+
+
+@pytest.mark.parametrize(("name", "damage"), [(onnx_encoder.MODEL_FILE, _truncate), (onnx_encoder.DATA_FILE, _flip_a_byte)])
+def test_damaged_model_file_is_rebuilt(resolved, sample, tmp_path: Path, name: str, damage) -> None:
     prepared = onnx_encoder.prepare(resolved, tmp_path, sample)
-    model = prepared.folder / onnx_encoder.MODEL_FILE
-    model.write_bytes(model.read_bytes()[: model.stat().st_size // 2])  # a truncated copy, a bad sector…
+    damage(prepared.folder / name)
     assert onnx_encoder.cached(resolved, tmp_path) is None
     rebuilt = onnx_encoder.prepare(resolved, tmp_path, sample)
     assert rebuilt.seconds > 0 and onnx_encoder.cached(resolved, tmp_path) is not None
@@ -175,8 +200,8 @@ def test_falls_back_to_torch_without_onnxruntime(store, resolved, photos: Path, 
 
 
 def test_disagreeing_int8_falls_back_to_torch(store, resolved, photos: Path, tmp_path: Path, monkeypatch) -> None:
-    real = onnx_encoder._agreement
-    monkeypatch.setattr(onnx_encoder, "_agreement", lambda a, b: (real(a, b)[0] - 0.5, real(a, b)[1] - 0.5))
+    real = onnx_encoder.agreement
+    monkeypatch.setattr(onnx_encoder, "agreement", lambda a, b: (real(a, b)[0] - 0.5, real(a, b)[1] - 0.5))
     models = ModelProvider(resolved, tmp_path / "labels", backend="auto", prepared_dir=tmp_path / "prepared")
     report = _index(store, models, photos)
     recorded = store.get_meta(PRECISION_META)
@@ -193,3 +218,45 @@ def test_cli_backend_flag(capsys, photos: Path, tiny_blip2: Path, isolated_data_
     assert len(list((isolated_data_dir / "models" / "prepared").iterdir())) == 1  # under paths.models_dir, nothing left over
     assert main(["stats", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["precision"]["backend"] == "onnx"
+
+
+def test_photo_queries_on_an_onnx_catalog_use_the_fast_encoder(capsys, photos: Path, tiny_blip2: Path, monkeypatch) -> None:
+    from desktop_app.cli import main
+    from desktop_app.core import blip2
+
+    assert main(["index", str(photos), "--blip2", str(tiny_blip2), "--json"]) == 0
+    capsys.readouterr()
+    monkeypatch.setattr(blip2, "VisionEncoder", lambda *a, **k: pytest.fail("the torch vision tower was loaded"))
+    query = sorted(photos.rglob("*.jpg"))[3]
+    assert main(["search", "--image", str(query), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["results"][0]["path"] == str(query)  # the photo finds itself first
+
+
+def test_models_prepare_ahead_of_the_first_index(capsys, photos: Path, tiny_blip2: Path, isolated_data_dir: Path) -> None:
+    from desktop_app.cli import main
+
+    assert main(["models", "prepare", "--blip2", str(tiny_blip2)]) == 1  # an empty catalog has no photos to check against
+    assert "none in the catalog yet" in capsys.readouterr().err
+    assert main(["models", "prepare", "--blip2", str(tiny_blip2), "--photos", str(photos / "nowhere")]) == 1
+    assert "does not exist" in capsys.readouterr().err
+
+    assert main(["models", "prepare", "--blip2", str(tiny_blip2), "--photos", str(photos), "--json"]) == 0
+    first = json.loads(capsys.readouterr().out)
+    assert first["already_prepared"] is False and first["photos"] == indexer.AGREEMENT_SAMPLE and first["agreement"] >= 0.99
+    assert first["used_for_indexing"] is True and Path(first["folder"]).parent == isolated_data_dir / "models" / "prepared"
+
+    assert main(["index", str(photos), "--blip2", str(tiny_blip2), "--json"]) == 0  # the first index finds it ready
+    report = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert report["backend"] == "onnx" and report["embedded"] == 6
+    assert main(["models", "prepare", "--json"]) == 0  # the catalog's model and the catalog's photos
+    assert json.loads(capsys.readouterr().out)["already_prepared"] is True
+
+
+def test_models_prepare_checks_on_the_catalogs_photos(capsys, photos: Path, tiny_blip2: Path) -> None:
+    from desktop_app.cli import main
+
+    assert main(["index", str(photos), "--blip2", str(tiny_blip2), "--backend", "torch", "--json"]) == 0
+    capsys.readouterr()
+    assert main(["models", "prepare"]) == 0
+    out = capsys.readouterr().out
+    assert "The fast encoder is prepared" in out and f"On {indexer.AGREEMENT_SAMPLE} of your photos it agrees" in out

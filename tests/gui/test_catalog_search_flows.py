@@ -119,3 +119,22 @@ def test_event_loop_never_lags_over_200_ms_while_indexing(qtbot, window, product
         timer.stop()
     assert len(lags) >= 10, "the timer must have run during indexing"
     assert max(lags) < 0.200, f"worst event-loop lag {max(lags) * 1000:.0f} ms"
+
+
+def test_first_index_prepares_the_fast_encoder_with_progress_and_cancel(qtbot, window, photo_folder: Path, context) -> None:
+    """The one-time ONNX preparation runs in a child: the window says what is happening, and Cancel stops it at once."""
+    pytest.importorskip("onnxruntime")
+    window.catalog.start_index([photo_folder])
+    qtbot.waitUntil(lambda: "Preparing the fast encoder, about" in window.catalog.progress_text.text(), timeout=120_000)
+    assert window.catalog.progress.maximum() == 0  # no photo count yet: a busy bar, not a stuck one
+    window.catalog.cancel_index()
+    qtbot.waitUntil(lambda: window.catalog.index_worker is None, timeout=30_000)
+    assert "cancelled" in window.catalog.progress_text.text()
+    assert not any(context.paths.prepared_dir.glob("*")), "a cancelled preparation leaves nothing behind"
+
+    worker = window.catalog.start_index([photo_folder])
+    assert worker is not None
+    with qtbot.waitSignal(window.catalog.index_finished, timeout=120_000) as finished:
+        pass
+    report = finished.args[0]
+    assert (report.backend, report.precision, report.indexed) == ("onnx", "int8", 6)
