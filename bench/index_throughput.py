@@ -125,7 +125,7 @@ def prepare(photos: Path, model_dir: Path, prepared_dir: Path) -> dict:
     timings = {name: round(end - begin, 1) for (name, begin), (_next, end) in itertools.pairwise(steps)}
     size = sum((prepared.folder / name).stat().st_size for name in (onnx_encoder.MODEL_FILE, onnx_encoder.DATA_FILE))
     return {"seconds": prepared.seconds, "steps": timings, **_peaks(), "agreement": prepared.agreement,
-            "worst_vector": prepared.worst_vector, "photos": prepared.photos, "model_mb": size / 1e6}
+            "worst_vector": prepared.worst_vector, "photos": prepared.samples, "model_mb": size / 1e6}
 
 
 def fp32_peak_gflops() -> float:

@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from desktop_app.core.app_context import AppContext
+from desktop_app.core.blip2 import AGREEMENT_THRESHOLD
 from desktop_app.core.catalog import prepare_fast_encoder
 from desktop_app.core.downloads import download_and_adopt
-from desktop_app.core.indexer import AGREEMENT_THRESHOLD
 from desktop_app.core.jobs import CancelToken, Progress
 from desktop_app.core.model_locator import find_all
 from desktop_app.core.model_registry import (
@@ -243,16 +243,22 @@ def run_remove(args: argparse.Namespace, context: AppContext) -> int:
 
 
 def run_prepare(args: argparse.Namespace, context: AppContext) -> int:
-    prepared = prepare_fast_encoder(context, blip2=args.blip2, photos=args.photos, progress=_progress_printer(), cancel=CancelToken())
-    usable = prepared.agreement >= AGREEMENT_THRESHOLD
+    vision, text = prepare_fast_encoder(context, blip2=args.blip2, photos=args.photos, progress=_progress_printer(), cancel=CancelToken())
+    for_indexing, for_search = vision.agreement >= AGREEMENT_THRESHOLD, text.agreement >= AGREEMENT_THRESHOLD
     if args.json:
-        print(json.dumps({"folder": str(prepared.folder), "already_prepared": prepared.seconds == 0, "seconds": round(prepared.seconds, 1),
-                          "agreement": prepared.agreement, "worst_vector": prepared.worst_vector, "photos": prepared.photos,
-                          "used_for_indexing": usable}, indent=2))
+        print(json.dumps({
+            "folder": str(vision.folder), "already_prepared": vision.seconds == 0 and text.seconds == 0,
+            "seconds": round(vision.seconds + text.seconds, 1), "agreement": vision.agreement, "worst_vector": vision.worst_vector,
+            "photos": vision.samples, "used_for_indexing": for_indexing,
+            "text": {"folder": str(text.folder), "agreement": text.agreement, "texts": text.samples, "used_for_search": for_search},
+        }, indent=2))
         return 0
-    when = "was already prepared" if prepared.seconds == 0 else f"is prepared ({prepared.seconds / 60:.1f} min)"
-    print(f"The fast encoder {when} in {prepared.folder}.")
-    print(f"On {prepared.photos} of your photos it agrees with fp32 at {prepared.agreement:.4f} (worst query vector"
-          f" {prepared.worst_vector:.4f}): " + ("indexing will use it." if usable else
-                                               f"below {AGREEMENT_THRESHOLD}, so indexing will use torch."))
+    seconds = vision.seconds + text.seconds
+    when = "was already prepared" if seconds == 0 else f"is prepared ({seconds / 60:.1f} min)"
+    print(f"The fast encoder {when} in {vision.folder.parent}.")
+    print(f"On {vision.samples} of your photos it agrees with fp32 at {vision.agreement:.4f} (worst query vector"
+          f" {vision.worst_vector:.4f}): " + ("indexing will use it." if for_indexing else
+                                             f"below {AGREEMENT_THRESHOLD}, so indexing will use torch."))
+    print(f"For search words, on {text.samples} texts: {text.agreement:.4f}: " + ("search will use it." if for_search else
+                                                                                  "search will use torch."))
     return 0

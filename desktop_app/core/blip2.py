@@ -177,6 +177,9 @@ def to_pixels(images: Sequence[Image.Image], spec: PixelSpec) -> np.ndarray:
     return np.stack([image_to_pixels(image, spec) for image in images])
 
 
+AGREEMENT_THRESHOLD = 0.99  # an int8 encoder is used only when its vectors agree with fp32 at least this closely
+
+
 def agreement(reference: np.ndarray, candidate: np.ndarray) -> tuple[float, float]:
     """How closely two encodings of the same photos agree: (the worst photo's mean query-vector cosine, the worst single cosine).
 
@@ -280,22 +283,28 @@ class VisionEncoder:
             return embeds.cpu().numpy()
 
 
+def load_tokenizer(resolved: ResolvedModel) -> Any:
+    """The model's own tokenizer, from its folder only."""
+    from transformers import AutoTokenizer
+
+    try:
+        return AutoTokenizer.from_pretrained(resolved.folder, local_files_only=True)
+    except (OSError, ValueError) as exc:
+        raise ModelMissingError(
+            f"The BLIP-2 model {resolved.spec} has no usable tokenizer in {resolved.folder}.", _download_hint(resolved.spec), str(exc)
+        ) from exc
+
+
 class TextEncoder:
     """The Q-Former text side: texts -> one normalised [CLS] vector each, comparable with the query vectors."""
 
     def __init__(self, resolved: ResolvedModel, device: str = "auto", threads: int | None = None) -> None:
-        from transformers import AutoTokenizer
 
         configure_threads(threads)
         self.resolved = resolved
         self.identity = model_identity(resolved)
         self.device = pick_device(device)
-        try:
-            self.tokenizer = AutoTokenizer.from_pretrained(resolved.folder, local_files_only=True)
-        except (OSError, ValueError) as exc:
-            raise ModelMissingError(
-                f"The BLIP-2 model {resolved.spec} has no usable tokenizer in {resolved.folder}.", _download_hint(resolved.spec), str(exc)
-            ) from exc
+        self.tokenizer = load_tokenizer(resolved)
         self.model = _load("Blip2TextModelWithProjection", resolved).to(self.device)
 
     def encode(self, texts: Sequence[str], batch_size: int = 64) -> np.ndarray:

@@ -73,8 +73,10 @@ def prepare_fast_encoder(
     photos: Path | None = None,
     progress: Progress = no_progress,
     cancel: CancelToken | None = None,
-) -> Prepared:
-    """The one-time ONNX int8 conversion ahead of the first index (`models prepare`), checked on the user's photos.
+) -> tuple[Prepared, Prepared]:
+    """The one-time ONNX int8 conversions ahead of the first index (`models prepare`): (vision, text).
+
+    The vision tower is checked on the user's photos, the text tower on fixed texts.
 
     The photos come from `photos` when given, else from the catalog; the check is what makes the fast
     encoder trustworthy, so without any photo nothing is converted.
@@ -99,7 +101,8 @@ def prepare_fast_encoder(
         where = f"in {photos}" if photos is not None else "in the catalog yet"
         raise NoSamplePhotosError(f"The fast encoder is checked on a few of your photos, and there are none {where}.",
                                   "Pass --photos FOLDER, or simply index a folder: the first index prepares it.")
-    return onnx_encoder.prepare(resolved, context.paths.prepared_dir, sample, progress=progress, cancel=cancel)
+    vision = onnx_encoder.prepare(resolved, context.paths.prepared_dir, sample, progress=progress, cancel=cancel)
+    return vision, onnx_encoder.prepare_text(resolved, context.paths.prepared_dir, progress=progress, cancel=cancel)
 
 
 def _sample_pixels(candidates: Sequence[Path], spec: PixelSpec) -> np.ndarray | None:

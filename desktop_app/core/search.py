@@ -44,7 +44,7 @@ from desktop_app.core.store import CatalogStore, EmbeddingModel, ModelMismatchEr
 if TYPE_CHECKING:
     from desktop_app.core.app_context import AppContext
     from desktop_app.core.blip2 import ResolvedModel, TextEncoder, VisionEncoder
-    from desktop_app.core.onnx_encoder import OnnxVisionEncoder
+    from desktop_app.core.onnx_encoder import OnnxTextEncoder, OnnxVisionEncoder
 
 log = logging.getLogger(__name__)
 
@@ -210,7 +210,7 @@ class Searcher:
         self._lock = threading.Lock()
         self._model_key: tuple[str, EmbeddingModel] | None = None
         self._resolved: ResolvedModel | None = None
-        self._text: TextEncoder | None = None
+        self._text: TextEncoder | OnnxTextEncoder | None = None
         self._vision: VisionEncoder | OnnxVisionEncoder | None = None
         self._background: _Background | None = None
 
@@ -283,11 +283,14 @@ class Searcher:
         assert self._resolved is not None
         return self._resolved
 
-    def _text_encoder(self, resolved: ResolvedModel) -> TextEncoder:
+    def _text_encoder(self, resolved: ResolvedModel) -> TextEncoder | OnnxTextEncoder:
         if self._text is None:
+            from desktop_app.core import onnx_encoder
             from desktop_app.core.blip2 import TextEncoder
 
-            self._text = TextEncoder(resolved, threads=self.context.settings.threads)
+            threads = self.context.settings.threads
+            self._text = onnx_encoder.open_cached_text(resolved, self.context.paths.prepared_dir, threads) or TextEncoder(
+                resolved, threads=threads)
         return self._text
 
     def _vision_encoder(self, resolved: ResolvedModel) -> VisionEncoder | OnnxVisionEncoder:

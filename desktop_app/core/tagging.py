@@ -80,9 +80,13 @@ def folder_tags(path: str | os.PathLike[str], root: str | os.PathLike[str]) -> l
     return list(found.values())
 
 
+def vocabulary_prompts() -> list[str]:
+    """Every category prompt, then every colour prompt, in vocabulary order."""
+    return [category_prompt(c) for c in vocabulary.CATEGORIES] + [color_prompt(c) for c in vocabulary.COLORS]
+
+
 def _cache_key(resolved: ResolvedModel) -> str:
-    prompts = [category_prompt(c) for c in vocabulary.CATEGORIES] + [color_prompt(c) for c in vocabulary.COLORS]
-    payload = json.dumps([_LABEL_CACHE_VERSION, resolved.spec, resolved.revision, prompts])
+    payload = json.dumps([_LABEL_CACHE_VERSION, resolved.spec, resolved.revision, vocabulary_prompts()])
     return hashlib.sha256(payload.encode()).hexdigest()[:24]
 
 
@@ -114,7 +118,7 @@ def label_vectors(resolved: ResolvedModel, cache_dir: Path) -> LabelVectors:
     cache = _cache_file(resolved, cache_dir)
 
     encoder = TextEncoder(resolved)
-    vectors = encoder.encode([category_prompt(c) for c in categories] + [color_prompt(c) for c in colors])
+    vectors = encoder.encode(vocabulary_prompts())
     del encoder  # the text tower is not needed again while indexing; free it before the vision tower loads
     result = LabelVectors(categories, vectors[: len(categories)], colors, vectors[len(categories) :])
     cache.parent.mkdir(parents=True, exist_ok=True)

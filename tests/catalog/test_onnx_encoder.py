@@ -49,7 +49,7 @@ def test_prepare_once_then_reuse(resolved, sample, tmp_path: Path, monkeypatch: 
     assert sorted(p.name for p in prepared.folder.iterdir()) == sorted(expected)
     assert (prepared.folder / onnx_encoder.DATA_FILE).stat().st_size > 0  # the patch embedding at least lives in the mapped file
     manifest = json.loads((prepared.folder / onnx_encoder.MANIFEST_FILE).read_text())
-    assert manifest["model"] == {"spec": resolved.spec, "revision": resolved.revision} and manifest["agreement"]["photos"] == len(sample)
+    assert manifest["model"] == {"spec": resolved.spec, "revision": resolved.revision} and manifest["agreement"]["samples"] == len(sample)
 
     monkeypatch.setattr(onnx_encoder, "run_in_child", lambda *a, **k: pytest.fail("converted again"))
     again = onnx_encoder.prepare(resolved, tmp_path, sample)
@@ -75,11 +75,11 @@ from pathlib import Path
 
 import numpy as np
 
-from desktop_app.core import onnx_encoder
+from desktop_app.core import onnx_convert, onnx_encoder
 from desktop_app.core.blip2 import resolve_blip2
 from desktop_app.core.paths import resolve_paths
 
-real = onnx_encoder.convert
+real = onnx_convert.convert_vision
 
 
 def slow(*args, **kwargs):  # runs in the converting child, which imports this file as __mp_main__
@@ -90,7 +90,7 @@ def slow(*args, **kwargs):  # runs in the converting child, which imports this f
 
 
 if __name__ == "__main__":
-    onnx_encoder.convert = slow
+    onnx_convert.convert_vision = slow
     resolved = resolve_blip2(sys.argv[1], resolve_paths(data_dir=sys.argv[3]))
     onnx_encoder.prepare(resolved, Path(sys.argv[2]), np.zeros((1, 3, 224, 224), np.float32))
 """
@@ -215,7 +215,8 @@ def test_cli_backend_flag(capsys, photos: Path, tiny_blip2: Path, isolated_data_
     assert main(["index", str(photos), "--blip2", str(tiny_blip2), "--backend", "onnx", "--json"]) == 0
     report = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert (report["backend"], report["precision"], report["embedded"]) == ("onnx", "int8", 6)
-    assert len(list((isolated_data_dir / "models" / "prepared").iterdir())) == 1  # under paths.models_dir, nothing left over
+    prepared = sorted(p.name for p in (isolated_data_dir / "models" / "prepared").iterdir())  # under paths.models_dir
+    assert len(prepared) == 2 and not any(name.startswith(onnx_encoder.TEMP_PREFIX) for name in prepared)  # vision, text
     assert main(["stats", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["precision"]["backend"] == "onnx"
 
@@ -260,3 +261,38 @@ def test_models_prepare_checks_on_the_catalogs_photos(capsys, photos: Path, tiny
     assert main(["models", "prepare"]) == 0
     out = capsys.readouterr().out
     assert "The fast encoder is prepared" in out and f"On {indexer.AGREEMENT_SAMPLE} of your photos it agrees" in out
+
+
+def test_text_tower_agrees_with_torch_and_ignores_padding(resolved, tmp_path: Path) -> None:
+    from desktop_app.core.blip2 import TextEncoder
+
+    prepared = onnx_encoder.prepare_text(resolved, tmp_path)
+    assert prepared.agreement >= 0.99 and prepared.samples > 20  # the tagging prompts and typical requests
+    assert onnx_encoder.prepare_text(resolved, tmp_path).seconds == 0.0  # once per model
+    texts = ["shoes", "a long red summer dress with white flowers for a beach wedding", "navy blazer"]
+    fast = onnx_encoder.OnnxTextEncoder.open(prepared, resolved).encode(texts)  # one padded batch
+    assert fast.shape == (3, 16) and np.allclose(np.linalg.norm(fast, axis=-1), 1.0, atol=1e-4)
+    assert (fast * TextEncoder(resolved).encode(texts)).sum(axis=-1).min() >= 0.99
+    alone = np.stack([onnx_encoder.OnnxTextEncoder.open(prepared, resolved).encode([text])[0] for text in texts])
+    assert (fast * alone).sum(axis=-1).min() >= 0.99  # padding does not change a text's vector
+
+
+def test_a_text_tower_that_disagrees_is_not_used(resolved, tmp_path: Path) -> None:
+    prepared = onnx_encoder.prepare_text(resolved, tmp_path)
+    assert onnx_encoder.open_cached_text(resolved, tmp_path) is not None
+    manifest_file = prepared.folder / onnx_encoder.MANIFEST_FILE
+    manifest = json.loads(manifest_file.read_text())
+    manifest["agreement"]["agreement"] = 0.5
+    manifest_file.write_text(json.dumps(manifest))
+    assert onnx_encoder.open_cached_text(resolved, tmp_path) is None
+
+
+def test_search_words_use_the_fast_text_encoder(capsys, photos: Path, tiny_blip2: Path, monkeypatch) -> None:
+    from desktop_app.cli import main
+    from desktop_app.core import blip2
+
+    assert main(["index", str(photos), "--blip2", str(tiny_blip2), "--json"]) == 0  # prepares both towers
+    capsys.readouterr()
+    monkeypatch.setattr(blip2, "TextEncoder", lambda *a, **k: pytest.fail("the torch text tower was loaded"))
+    assert main(["search", "red shirt", "-k", "3", "--json"]) == 0
+    assert len(json.loads(capsys.readouterr().out)["results"]) == 3
