@@ -10,7 +10,7 @@ from desktop_app.core.doctor import collect
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("doctor", help="show Python, torch, SQLite, models and data paths")
+    parser = subparsers.add_parser("doctor", help="show Python, torch, ONNX Runtime, SQLite, models and data paths")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.set_defaults(handler=run)
 

@@ -299,7 +299,6 @@ class TextEncoder:
     """The Q-Former text side: texts -> one normalised [CLS] vector each, comparable with the query vectors."""
 
     def __init__(self, resolved: ResolvedModel, device: str = "auto", threads: int | None = None) -> None:
-
         configure_threads(threads)
         self.resolved = resolved
         self.identity = model_identity(resolved)

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 
 from desktop_app.core import db, imaging, scanner, tagging
-from desktop_app.core.blip2 import AGREEMENT_THRESHOLD
+from desktop_app.core.blip2 import AGREEMENT_THRESHOLD, agreement
 from desktop_app.core.child_process import ChildDied, run_in_child
 from desktop_app.core.errors import UserError
 from desktop_app.core.jobs import CancelToken, Progress, no_progress
@@ -161,7 +161,6 @@ class ModelProvider:
             raise failure
         return None, failure.message
 
-
     def _prepare_text(self, progress: Progress, cancel: CancelToken) -> None:
         """While converting anyway, the text tower too: search requests then encode in 10 ms instead of 54."""
         from desktop_app.core import onnx_encoder
@@ -267,19 +266,17 @@ class _Run:
         self.progress(0, None, detail)
 
     def _decide_precision(self, sample: np.ndarray, why_not_onnx: str) -> str:
-        from desktop_app.core.blip2 import agreement as compare
-
         encoder = self.models.vision("fp32")
         if encoder.device != "cpu":
             return "fp32"  # dynamic int8 is a CPU technique; a GPU runs fp32 fast enough
         reference = encoder.encode(sample)
         encoder.quantize_int8()
-        agreement, _worst = compare(reference, encoder.encode(sample))
-        choice = "int8" if agreement >= AGREEMENT_THRESHOLD else "fp32"
+        mean_cosine, _worst = agreement(reference, encoder.encode(sample))
+        choice = "int8" if mean_cosine >= AGREEMENT_THRESHOLD else "fp32"
         log.info("int8 vs fp32 on %d of the user's photos: agreement %.4f, using torch %s (not onnx: %s)",
-                 len(sample), agreement, choice, why_not_onnx)
-        self.store.set_meta(PRECISION_META, {"backend": "torch", "choice": choice, "agreement": round(agreement, 5), "photos": len(sample),
-                                             "why_not_onnx": why_not_onnx})
+                 len(sample), mean_cosine, choice, why_not_onnx)
+        self.store.set_meta(PRECISION_META, {"backend": "torch", "choice": choice, "agreement": round(mean_cosine, 5),
+                                             "photos": len(sample), "why_not_onnx": why_not_onnx})
         return choice  # for fp32 the provider reloads, as the encoder it holds is now int8
 
     # -- one batch: encode new content, then write everything in one transaction ----------------

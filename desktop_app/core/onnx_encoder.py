@@ -36,6 +36,7 @@ from desktop_app.core import onnx_convert, tagging
 from desktop_app.core.blip2 import AGREEMENT_THRESHOLD, ResolvedModel, agreement, load_tokenizer, model_identity, pixel_spec
 from desktop_app.core.child_process import ChildDied, run_in_child
 from desktop_app.core.jobs import CancelToken, Progress, no_progress
+from desktop_app.core.model_registry import hash_file
 from desktop_app.core.onnx_convert import DATA_FILE, MODEL_FILE, OnnxPrepareError
 
 if TYPE_CHECKING:
@@ -199,7 +200,7 @@ def _prepare(
             "format": FORMATS[tower],
             "model": {"spec": resolved.spec, "revision": resolved.revision},
             "agreement": {"agreement": round(mean_cosine, 5), "worst_vector": round(worst, 5), "samples": samples},
-            "files": {name: {"size": (temp / name).stat().st_size, "sha256": _sha256(temp / name)} for name in (MODEL_FILE, DATA_FILE)},
+            "files": {name: {"size": (temp / name).stat().st_size, "sha256": hash_file(temp / name)} for name in (MODEL_FILE, DATA_FILE)},
         }
         (temp / MANIFEST_FILE).write_text(json.dumps(manifest, indent=1), encoding="utf-8")
         cancel.check()
@@ -215,21 +216,13 @@ def _prepare(
     return Prepared(final, mean_cosine, worst, samples, seconds)
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 22), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def _manifest(folder: Path) -> dict[str, Any] | None:
     """The manifest of a complete, undamaged prepared folder, else None (the folder is then rebuilt)."""
     try:
         manifest = json.loads((folder / MANIFEST_FILE).read_text(encoding="utf-8"))
         for name, expected in manifest["files"].items():
             path = folder / name
-            if path.stat().st_size != expected["size"] or _sha256(path) != expected["sha256"]:
+            if path.stat().st_size != expected["size"] or hash_file(path) != expected["sha256"]:
                 log.warning("Prepared encoder file %s is damaged; rebuilding it", path)
                 return None
         return manifest
