@@ -7,7 +7,7 @@ in its own subprocess so peak RSS is its own:
       mean of the 32 query embeddings;
   (b) ours with torch fp32 and (c) with torch dynamic int8: `index_folders` into a fresh catalog
       (batches, draft decoding overlapped with encoding, zero-shot tags and thumbnails included);
-  (d) ours with ONNX Runtime int8 (core/onnx_encoder.py), the same run, the encoder prepared beforehand;
+  (d) ours with ONNX Runtime int8 (core/embedding/onnx_encoder.py), the same run, the encoder prepared beforehand;
   and the one-time preparation of (d) (export, quantise, agreement check) in its own subprocess.
 
 Peak memory is the largest of the process and the children it waited for (the preparation and the
@@ -75,11 +75,11 @@ def article(photos: Path, model_dir: Path) -> dict:
 
 
 def ours(photos: Path, model_dir: Path, batch_size: int, precision: str, backend: str, prepared_dir: Path) -> dict:
-    from desktop_app.core.blip2 import resolve_blip2
-    from desktop_app.core.indexer import ModelProvider, index_folders
-    from desktop_app.core.jobs import CancelToken
-    from desktop_app.core.paths import resolve_paths
-    from desktop_app.core.store import CatalogStore
+    from desktop_app.core.embedding.blip2 import resolve_blip2
+    from desktop_app.core.catalog.indexer import ModelProvider, index_folders
+    from desktop_app.core.platform.jobs import CancelToken
+    from desktop_app.core.platform.paths import resolve_paths
+    from desktop_app.core.store.catalog_store import CatalogStore
 
     with tempfile.TemporaryDirectory() as tmp:
         paths = resolve_paths(data_dir=tmp).ensure()
@@ -105,17 +105,17 @@ def ours(photos: Path, model_dir: Path, batch_size: int, precision: str, backend
 def _sample(photos: Path, spec) -> object:
     from PIL import Image
 
-    from desktop_app.core.blip2 import to_pixels
-    from desktop_app.core.indexer import AGREEMENT_SAMPLE
+    from desktop_app.core.embedding.blip2 import to_pixels
+    from desktop_app.core.catalog.indexer import AGREEMENT_SAMPLE
 
     return to_pixels([Image.open(p).convert("RGB") for p in _photos(photos)[:AGREEMENT_SAMPLE]], spec)
 
 
 def prepare(photos: Path, model_dir: Path, prepared_dir: Path) -> dict:
     """The one-time conversions (vision, then the text tower the first index also prepares), timed per step from their progress messages."""
-    from desktop_app.core import onnx_encoder
-    from desktop_app.core.blip2 import pixel_spec, resolve_blip2
-    from desktop_app.core.paths import resolve_paths
+    from desktop_app.core.embedding import onnx_encoder
+    from desktop_app.core.embedding.blip2 import pixel_spec, resolve_blip2
+    from desktop_app.core.platform.paths import resolve_paths
 
     with tempfile.TemporaryDirectory() as tmp:
         resolved = resolve_blip2(str(model_dir), resolve_paths(data_dir=tmp))

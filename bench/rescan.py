@@ -30,11 +30,13 @@ def main() -> int:
 
     import numpy as np
 
-    from desktop_app.core import db, scanner
-    from desktop_app.core.blip2 import resolve_blip2
-    from desktop_app.core.indexer import ModelProvider, index_folders
-    from desktop_app.core.paths import resolve_paths
-    from desktop_app.core.store import CatalogStore
+    from desktop_app.core.store import db
+
+    from desktop_app.core.catalog import scanner
+    from desktop_app.core.embedding.blip2 import resolve_blip2
+    from desktop_app.core.catalog.indexer import ModelProvider, index_folders
+    from desktop_app.core.platform.paths import resolve_paths
+    from desktop_app.core.store.catalog_store import CatalogStore
     from tests.stand_in_models import build_tiny_blip2
 
     with tempfile.TemporaryDirectory() as tmp:

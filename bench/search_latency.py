@@ -30,18 +30,20 @@ from pathlib import Path
 from unittest import mock
 
 # The numpy baselines on one BLAS thread: OpenBLAS threads left spinning after a product steal the 2 cores
-# from the text encode of whichever mode is timed next (core/search.py uses einsum for the same reason).
+# from the text encode of whichever mode is timed next (core/search/searcher.py uses einsum for the same reason).
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from desktop_app.core import db, onnx_encoder
-from desktop_app.core.app_context import AppContext, open_context
-from desktop_app.core.search import MIN_CANDIDATES, OVERFETCH, EncodedQuery, Scorer, Searcher, SearchQuery, mean_vectors, text_scores
-from desktop_app.core.store import CatalogStore
-from desktop_app.core.vocabulary import CATEGORIES, COLORS
+from desktop_app.core.store import db
+
+from desktop_app.core.embedding import onnx_encoder
+from desktop_app.core.platform.app_context import AppContext, open_context
+from desktop_app.core.search.searcher import MIN_CANDIDATES, OVERFETCH, EncodedQuery, Scorer, Searcher, SearchQuery, mean_vectors, text_scores
+from desktop_app.core.store.catalog_store import CatalogStore
+from desktop_app.core.catalog.vocabulary import CATEGORIES, COLORS
 
 DIM, QUERIES_PER_PHOTO, BATCH = 256, 32, 2000
 _OCCASIONS = ["for summer", "for the office", "for a wedding", "for the beach", "casual", "formal", "for winter", "for a party"]
@@ -73,7 +75,7 @@ def synthetic_photos(rng: np.random.Generator, centres: np.ndarray, labels: np.n
 
 
 def build_catalog(context: AppContext, model_folder: Path, items: int, photos_root: Path) -> None:
-    from desktop_app.core.blip2 import model_identity, resolve_blip2
+    from desktop_app.core.embedding.blip2 import model_identity, resolve_blip2
 
     store = CatalogStore.open(context.paths.db_path)
     try:
@@ -252,7 +254,7 @@ def main() -> int:
 
 def _fast_text_searcher(context: AppContext, model_folder: Path, warm_up: list[str], k: int) -> Searcher | None:
     """A second searcher over the same catalog whose text tower is the prepared ONNX int8 one (the app's default once prepared)."""
-    from desktop_app.core.blip2 import resolve_blip2
+    from desktop_app.core.embedding.blip2 import resolve_blip2
 
     if not onnx_encoder.available():
         print("onnxruntime is not installed: the ONNX text tower rows are left out")

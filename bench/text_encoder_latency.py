@@ -92,9 +92,9 @@ def main() -> int:
         print(f"Building the full-size random BLIP-2 in {args.model_dir} (once; about 4.6 GB)…", flush=True)
         build_blip2(args.model_dir, full_blip2_config())
 
-    from desktop_app.core import onnx_encoder
-    from desktop_app.core.blip2 import TextEncoder, resolve_blip2
-    from desktop_app.core.paths import resolve_paths
+    from desktop_app.core.embedding import onnx_encoder
+    from desktop_app.core.embedding.blip2 import TextEncoder, resolve_blip2
+    from desktop_app.core.platform.paths import resolve_paths
 
     with tempfile.TemporaryDirectory(prefix="fa-text-bench-") as tmp:
         resolved = resolve_blip2(str(args.model_dir), resolve_paths(data_dir=tmp))

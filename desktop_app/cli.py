@@ -13,9 +13,9 @@ import pkgutil
 import sys
 
 from desktop_app import __version__, commands
-from desktop_app.core.app_context import open_context
-from desktop_app.core.errors import UserError
-from desktop_app.core.jobs import Cancelled
+from desktop_app.core.platform.app_context import open_context
+from desktop_app.core.platform.errors import UserError
+from desktop_app.core.platform.jobs import Cancelled
 
 log = logging.getLogger(__name__)
 

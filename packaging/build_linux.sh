@@ -66,7 +66,7 @@ for exe in "$NAME" "$NAME-gui"; do
   [ -x "$BUNDLE/$exe" ] || { echo "missing executable $BUNDLE/$exe" >&2; exit 1; }
 done
 for needed in _internal/resources/prompts _internal/models/manifest.json _internal/llama_cpp/lib/libllama.so \
-              _internal/desktop_app/core/migrations/0001_catalog_meta.sql; do
+              _internal/desktop_app/core/store/migrations/0001_catalog_meta.sql; do
   [ -e "$BUNDLE/$needed" ] || { echo "the bundle lacks $needed" >&2; exit 1; }
 done
 ls "$BUNDLE"/_internal/sqlite_vec/vec0.* >/dev/null || { echo "the bundle lacks sqlite-vec's vec0 library" >&2; exit 1; }

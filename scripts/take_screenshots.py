@@ -20,7 +20,7 @@ def main(out_dir: Path) -> int:
     from PySide6.QtCore import QEventLoop, QTimer
     from PySide6.QtWidgets import QApplication
 
-    from desktop_app.core.app_context import open_context
+    from desktop_app.core.platform.app_context import open_context
     from desktop_app.ui.main_window import MainWindow
     from desktop_app.ui.workers import BackgroundRunner
     from tests.stand_in_models import build_tiny_blip2

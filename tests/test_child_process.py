@@ -11,9 +11,9 @@ import time
 
 import pytest
 
-from desktop_app.core.child_process import ChildDied, run_in_child
-from desktop_app.core.errors import StorageError
-from desktop_app.core.jobs import Cancelled, CancelToken, Progress
+from desktop_app.core.platform.child_process import ChildDied, run_in_child
+from desktop_app.core.platform.errors import StorageError
+from desktop_app.core.platform.jobs import Cancelled, CancelToken, Progress
 from tests.conftest import REPO_ROOT
 
 
@@ -93,7 +93,7 @@ def test_a_time_limit_ends_the_child() -> None:
 
 
 _PARENT = """
-from desktop_app.core.child_process import run_in_child
+from desktop_app.core.platform.child_process import run_in_child
 from tests.test_child_process import _report_pid_then_sleep
 run_in_child(_report_pid_then_sleep, progress=lambda done, total, pid: print(pid, flush=True))
 """

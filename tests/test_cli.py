@@ -24,7 +24,7 @@ def test_doctor_json_names_sqlite_vec(capsys: pytest.CaptureFixture[str], isolat
 
 
 def test_doctor_finds_a_local_blip2_folder(tiny_blip2: Path, isolated_data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from desktop_app.core.settings import Settings, save_settings
+    from desktop_app.core.platform.settings import Settings, save_settings
 
     save_settings(Settings(blip2_model=str(tiny_blip2)), isolated_data_dir / "settings.json")
     assert main(["doctor", "--json"]) == 0

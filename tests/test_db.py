@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from desktop_app.core import db
-from desktop_app.core.errors import CatalogError
+from desktop_app.core.store import db
+from desktop_app.core.platform.errors import CatalogError
 
 
 def test_stdlib_is_chosen_when_it_can_load_extensions() -> None:

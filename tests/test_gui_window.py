@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from desktop_app.core.app_context import open_context
+from desktop_app.core.platform.app_context import open_context
 
 pytest.importorskip("pytestqt")
 

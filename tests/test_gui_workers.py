@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from desktop_app.core.jobs import Cancelled, CancelToken
+from desktop_app.core.platform.jobs import Cancelled, CancelToken
 
 pytest.importorskip("pytestqt")
 

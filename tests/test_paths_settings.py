@@ -3,9 +3,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from desktop_app.core.app_context import open_context
-from desktop_app.core.paths import resolve_paths
-from desktop_app.core.settings import Settings, load_settings, save_settings
+from desktop_app.core.platform.app_context import open_context
+from desktop_app.core.platform.paths import resolve_paths
+from desktop_app.core.platform.settings import Settings, load_settings, save_settings
 
 
 def test_explicit_options_beat_environment(tmp_path: Path) -> None:

@@ -7,14 +7,14 @@ import json
 import sys
 from pathlib import Path
 
-from desktop_app.core import db
-from desktop_app.core.app_context import AppContext
-from desktop_app.core.assistant import find_items
-from desktop_app.core.chats import ChatStore
-from desktop_app.core.classifier import open_classifier
-from desktop_app.core.errors import UserError
-from desktop_app.core.llm_runtime import Failed, Token
-from desktop_app.core.stylist import open_stylist
+from desktop_app.core.store import db
+from desktop_app.core.platform.app_context import AppContext
+from desktop_app.core.agents.assistant import find_items
+from desktop_app.core.store.chat_store import ChatStore
+from desktop_app.core.agents.classifier import open_classifier
+from desktop_app.core.platform.errors import UserError
+from desktop_app.core.agents.llm_runtime import Failed, Token
+from desktop_app.core.agents.stylist import open_stylist
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -28,7 +28,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace, context: AppContext) -> int:
-    from desktop_app.core.search import Searcher
+    from desktop_app.core.search.searcher import Searcher
 
     if args.image is not None and not args.image.is_file():
         raise UserError(f"The example photo {args.image} does not exist.", "Give the path of an image file.")

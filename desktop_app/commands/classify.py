@@ -6,8 +6,8 @@ import argparse
 import json
 import sys
 
-from desktop_app.core.app_context import AppContext
-from desktop_app.core.classifier import open_classifier
+from desktop_app.core.platform.app_context import AppContext
+from desktop_app.core.agents.classifier import open_classifier
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

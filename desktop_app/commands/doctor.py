@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from desktop_app.core.app_context import AppContext
+from desktop_app.core.platform.app_context import AppContext
 from desktop_app.core.doctor import collect
 
 

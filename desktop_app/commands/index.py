@@ -7,10 +7,10 @@ import json
 import sys
 import time
 
-from desktop_app.core.app_context import AppContext
-from desktop_app.core.catalog import index_catalog
-from desktop_app.core.indexer import IndexReport
-from desktop_app.core.jobs import Progress, no_progress
+from desktop_app.core.platform.app_context import AppContext
+from desktop_app.core.catalog.operations import index_catalog
+from desktop_app.core.catalog.indexer import IndexReport
+from desktop_app.core.platform.jobs import Progress, no_progress
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

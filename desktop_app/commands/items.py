@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 import json
 
-from desktop_app.core.app_context import AppContext
-from desktop_app.core.store import CatalogStore
+from desktop_app.core.platform.app_context import AppContext
+from desktop_app.core.store.catalog_store import CatalogStore
 
 FIELDS = ("path", "category", "category_source", "color", "width", "height")
 

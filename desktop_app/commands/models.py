@@ -13,13 +13,13 @@ import time
 from pathlib import Path
 from typing import Any
 
-from desktop_app.core.app_context import AppContext
-from desktop_app.core.blip2 import AGREEMENT_THRESHOLD
-from desktop_app.core.catalog import prepare_fast_encoder
-from desktop_app.core.downloads import download_and_adopt
-from desktop_app.core.jobs import CancelToken, Progress
-from desktop_app.core.model_locator import find_all
-from desktop_app.core.model_registry import (
+from desktop_app.core.platform.app_context import AppContext
+from desktop_app.core.embedding.blip2 import AGREEMENT_THRESHOLD
+from desktop_app.core.catalog.operations import prepare_fast_encoder
+from desktop_app.core.models.downloads import download_and_adopt
+from desktop_app.core.platform.jobs import CancelToken, Progress
+from desktop_app.core.models.locator import find_all
+from desktop_app.core.models.registry import (
     ROLES,
     LicenceNotAcceptedError,
     Manifest,

@@ -7,8 +7,8 @@ import json
 import time
 from pathlib import Path
 
-from desktop_app.core.app_context import AppContext
-from desktop_app.core.search import Searcher, SearchHit, SearchQuery
+from desktop_app.core.platform.app_context import AppContext
+from desktop_app.core.search.searcher import Searcher, SearchHit, SearchQuery
 
 _EPILOG = """\
 Terms: operators stand alone, a weight prefixes a term, a file name with a photo suffix is an example photo:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 import json
 
-from desktop_app.core.app_context import AppContext
-from desktop_app.core.catalog import catalog_stats
-from desktop_app.core.store import EmbeddingModel
+from desktop_app.core.platform.app_context import AppContext
+from desktop_app.core.catalog.operations import catalog_stats
+from desktop_app.core.store.catalog_store import EmbeddingModel
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import argparse
 
-from desktop_app.core import vocabulary
-from desktop_app.core.app_context import AppContext
-from desktop_app.core.catalog import correct_tags
-from desktop_app.core.errors import UserError
-from desktop_app.core.scanner import normalise_path
+from desktop_app.core.catalog import vocabulary
+from desktop_app.core.platform.app_context import AppContext
+from desktop_app.core.catalog.operations import correct_tags
+from desktop_app.core.platform.errors import UserError
+from desktop_app.core.catalog.scanner import normalise_path
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

@@ -12,11 +12,11 @@ import sys
 from typing import Any
 
 from desktop_app import __version__
-from desktop_app.core import offline
-from desktop_app.core.app_context import AppContext
-from desktop_app.core.db import backend_info
-from desktop_app.core.errors import UserError
-from desktop_app.core.model_locator import find_all
+from desktop_app.core.platform import offline
+from desktop_app.core.platform.app_context import AppContext
+from desktop_app.core.store.db import backend_info
+from desktop_app.core.platform.errors import UserError
+from desktop_app.core.models.locator import find_all
 
 
 def torch_report() -> dict[str, Any]:

@@ -8,8 +8,8 @@ import os
 import sys
 
 from desktop_app import APP_AUTHOR, APP_DISPLAY_NAME, APP_NAME, __version__
-from desktop_app.core.app_context import open_context
-from desktop_app.core.paths import DATA_DIR_ENV
+from desktop_app.core.platform.app_context import open_context
+from desktop_app.core.platform.paths import DATA_DIR_ENV
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +37,7 @@ def main(argv: list[str] | None = None) -> int:
     from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication
 
-    from desktop_app.core.resources import resource_path
+    from desktop_app.core.platform.resources import resource_path
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setOrganizationName(APP_AUTHOR)

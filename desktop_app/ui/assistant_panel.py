@@ -25,14 +25,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.core import db
-from desktop_app.core.app_context import AppContext
-from desktop_app.core.assistant import find_items
-from desktop_app.core.chats import ChatStore
-from desktop_app.core.classifier import Classification, RequestClassifier, open_classifier
-from desktop_app.core.jobs import CancelToken
-from desktop_app.core.llm_runtime import Done, Failed
-from desktop_app.core.stylist import StyleItem, Stylist, open_stylist
+from desktop_app.core.store import db
+from desktop_app.core.platform.app_context import AppContext
+from desktop_app.core.agents.assistant import find_items
+from desktop_app.core.store.chat_store import ChatStore
+from desktop_app.core.agents.classifier import Classification, RequestClassifier, open_classifier
+from desktop_app.core.platform.jobs import CancelToken
+from desktop_app.core.agents.llm_runtime import Done, Failed
+from desktop_app.core.agents.stylist import StyleItem, Stylist, open_stylist
 from desktop_app.ui.errors import show_error
 from desktop_app.ui.photo_input import PhotoInput
 from desktop_app.ui.results_model import ResultRow, ResultsModel

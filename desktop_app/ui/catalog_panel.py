@@ -20,9 +20,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.core.app_context import AppContext
-from desktop_app.core.catalog import catalog_stats, forget_folder, index_catalog
-from desktop_app.core.indexer import IndexReport
+from desktop_app.core.platform.app_context import AppContext
+from desktop_app.core.catalog.operations import catalog_stats, forget_folder, index_catalog
+from desktop_app.core.catalog.indexer import IndexReport
 from desktop_app.ui.errors import show_error
 from desktop_app.ui.workers import BackgroundRunner, Worker
 

@@ -11,7 +11,7 @@ import traceback
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from desktop_app.core.errors import UserError
+from desktop_app.core.platform.errors import UserError
 
 
 def error_text(exc: BaseException) -> tuple[str, str, str]:

@@ -16,8 +16,8 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from desktop_app.core.app_context import AppContext
-from desktop_app.core.model_locator import find_all
+from desktop_app.core.platform.app_context import AppContext
+from desktop_app.core.models.locator import find_all
 from desktop_app.ui.models_dialog import ModelsDialog
 from desktop_app.ui.workers import BackgroundRunner
 

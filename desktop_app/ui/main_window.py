@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMessageBox, QTa
 
 from desktop_app import APP_DISPLAY_NAME, __version__
 from desktop_app.core import doctor
-from desktop_app.core.app_context import AppContext
+from desktop_app.core.platform.app_context import AppContext
 from desktop_app.ui.assistant_panel import AssistantPanel
 from desktop_app.ui.catalog_panel import CatalogPanel
 from desktop_app.ui.first_run import FirstRunWizard

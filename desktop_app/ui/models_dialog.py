@@ -27,11 +27,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.core import offline
-from desktop_app.core.app_context import AppContext
-from desktop_app.core.downloads import download_and_adopt
-from desktop_app.core.jobs import CancelToken, Progress
-from desktop_app.core.model_registry import (
+from desktop_app.core.platform import offline
+from desktop_app.core.platform.app_context import AppContext
+from desktop_app.core.models.downloads import download_and_adopt
+from desktop_app.core.platform.jobs import CancelToken, Progress
+from desktop_app.core.models.registry import (
     ROLES,
     InstalledModel,
     LicenceNotAcceptedError,

@@ -19,10 +19,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.core.app_context import AppContext
-from desktop_app.core.catalog import correct_tags
-from desktop_app.core.search import Searcher, SearchHit, SearchQuery
-from desktop_app.core.vocabulary import CATEGORIES, COLORS
+from desktop_app.core.platform.app_context import AppContext
+from desktop_app.core.catalog.operations import correct_tags
+from desktop_app.core.search.searcher import Searcher, SearchHit, SearchQuery
+from desktop_app.core.catalog.vocabulary import CATEGORIES, COLORS
 from desktop_app.ui.errors import show_error
 from desktop_app.ui.photo_input import PhotoInput
 from desktop_app.ui.results_model import THUMB_SIZE, ResultRow, ResultsModel

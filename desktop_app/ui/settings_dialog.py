@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.core.settings import Settings
+from desktop_app.core.platform.settings import Settings
 
 DATA_DIR_KEY = "data_dir"
 

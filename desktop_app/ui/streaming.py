@@ -12,8 +12,8 @@ from collections.abc import Callable, Iterator
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
-from desktop_app.core.jobs import CancelToken
-from desktop_app.core.llm_runtime import Chunk, Done, Failed, Token
+from desktop_app.core.platform.jobs import CancelToken
+from desktop_app.core.agents.llm_runtime import Chunk, Done, Failed, Token
 from desktop_app.ui.workers import BackgroundRunner, Worker
 
 RENDER_INTERVAL_MS = 50

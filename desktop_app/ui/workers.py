@@ -21,7 +21,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QThreadPool, Signal
 
-from desktop_app.core.jobs import Cancelled, CancelToken
+from desktop_app.core.platform.jobs import Cancelled, CancelToken
 
 log = logging.getLogger(__name__)
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from desktop_app.core.gguf import read_gguf_info
-from desktop_app.core.llm_runtime import LoadOptions, LocalLLM
+from desktop_app.core.models.gguf import read_gguf_info
+from desktop_app.core.agents.llm_runtime import LoadOptions, LocalLLM
 
 # Gemma's turn format, short: enough to send chat messages through llama-cpp-python's Jinja path.
 GEMMA_TEMPLATE = (
@@ -37,7 +37,7 @@ def header_layout(path: Path) -> tuple[int, int, int]:
     """(end of the metadata, end of the tensor infos, start of the tensor data) in a GGUF file."""
     import mmap
 
-    from desktop_app.core import gguf
+    from desktop_app.core.models import gguf
 
     with path.open("rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as buffer:
         reader = gguf._Reader(buffer, len(buffer))

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from desktop_app.cli import main
-from desktop_app.core import db
-from desktop_app.core.chats import ChatStore
+from desktop_app.core.store import db
+from desktop_app.core.store.chat_store import ChatStore
 from tests.search.conftest import Catalog, indexed_copy_of_photos
 
 

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from desktop_app.core import db
-from desktop_app.core.chats import ChatStore
-from desktop_app.core.jobs import CancelToken
-from desktop_app.core.llm_runtime import Done, Failed, LocalLLM, Token
-from desktop_app.core.stylist import StyleItem, Stylist, build_prompt
+from desktop_app.core.store import db
+from desktop_app.core.store.chat_store import ChatStore
+from desktop_app.core.platform.jobs import CancelToken
+from desktop_app.core.agents.llm_runtime import Done, Failed, LocalLLM, Token
+from desktop_app.core.agents.stylist import StyleItem, Stylist, build_prompt
 
 ITEMS = [
     StyleItem(1, "shirt", "white", "linen-shirt.jpg", 2.31, "/photos/shirt/linen-shirt.jpg"),
@@ -39,7 +39,7 @@ def test_chats_keep_messages_in_order_and_delete_with_them(chats: ChatStore) -> 
 
 
 def test_the_prompt_numbers_every_item_and_replays_finished_turns() -> None:
-    from desktop_app.core.chats import ChatMessage
+    from desktop_app.core.store.chat_store import ChatMessage
 
     history = [
         ChatMessage(1, 1, "user", "a jacket", None, None, None, "complete", ""),

@@ -7,7 +7,7 @@ import json
 import pytest
 from pydantic import ValidationError
 
-from desktop_app.core.classifier import (
+from desktop_app.core.agents.classifier import (
     Classification,
     KeywordParser,
     RequestClassifier,
@@ -16,8 +16,8 @@ from desktop_app.core.classifier import (
     combine,
     parse_model_answer,
 )
-from desktop_app.core.llm_runtime import LocalLLM
-from desktop_app.core.vocabulary import CATEGORIES
+from desktop_app.core.agents.llm_runtime import LocalLLM
+from desktop_app.core.catalog.vocabulary import CATEGORIES
 
 CATS = list(CATEGORIES)
 ODD_REQUESTS = [

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from desktop_app.core.classifier import KeywordParser
-from desktop_app.core.vocabulary import CATEGORIES
+from desktop_app.core.agents.classifier import KeywordParser
+from desktop_app.core.catalog.vocabulary import CATEGORIES
 
 PARSER = KeywordParser(list(CATEGORIES))
 

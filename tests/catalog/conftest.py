@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from desktop_app.core.paths import AppPaths, resolve_paths
-from desktop_app.core.store import CatalogStore
+from desktop_app.core.platform.paths import AppPaths, resolve_paths
+from desktop_app.core.store.catalog_store import CatalogStore
 
 # name -> what must happen to it: None = indexed, "ignored" = never seen, else a word the skip reason must contain
 BAD_CORPUS_EXPECTED: dict[str, str | None] = {
@@ -102,8 +102,8 @@ def store(app_paths: AppPaths):
 @pytest.fixture(scope="session")
 def tiny_models(tiny_blip2: Path, tmp_path_factory: pytest.TempPathFactory):
     """One ModelProvider for the session: the tiny model loads once, as the real one would per run."""
-    from desktop_app.core.blip2 import resolve_blip2
-    from desktop_app.core.indexer import ModelProvider
+    from desktop_app.core.embedding.blip2 import resolve_blip2
+    from desktop_app.core.catalog.indexer import ModelProvider
 
     paths = resolve_paths(data_dir=tmp_path_factory.mktemp("models-data"))
     return ModelProvider(resolve_blip2(str(tiny_blip2), paths), tmp_path_factory.mktemp("label-cache"))

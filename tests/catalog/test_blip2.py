@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from desktop_app.core import blip2
-from desktop_app.core.errors import ModelMissingError
-from desktop_app.core.store import CatalogStore
+from desktop_app.core.embedding import blip2
+from desktop_app.core.platform.errors import ModelMissingError
+from desktop_app.core.store.catalog_store import CatalogStore
 
 
 def _fake_hub_cache(hub: Path, repo: str, model: Path, commit: str) -> Path:

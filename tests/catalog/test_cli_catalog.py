@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from desktop_app.cli import main
-from desktop_app.core.store import VECTOR_TABLE, CatalogStore
+from desktop_app.core.store.catalog_store import VECTOR_TABLE, CatalogStore
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from desktop_app.core import imaging
+from desktop_app.core.catalog import imaging
 from tests.catalog.conftest import BAD_CORPUS_EXPECTED, bomb_png, build_bad_corpus
 
 

@@ -9,10 +9,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from desktop_app.core import db, indexer
-from desktop_app.core.blip2 import model_identity
-from desktop_app.core.jobs import Cancelled, CancelToken
-from desktop_app.core.store import VECTOR_TABLE, CatalogStore, EmbeddingModel, ModelMismatchError
+from desktop_app.core.store import db
+
+from desktop_app.core.catalog import indexer
+from desktop_app.core.embedding.blip2 import model_identity
+from desktop_app.core.platform.jobs import Cancelled, CancelToken
+from desktop_app.core.store.catalog_store import VECTOR_TABLE, CatalogStore, EmbeddingModel, ModelMismatchError
 from tests.catalog.conftest import BAD_CORPUS_EXPECTED, build_bad_corpus
 
 
@@ -179,7 +181,7 @@ def test_auto_precision_is_checked_once_and_recorded(store, tiny_models, photos:
 
 
 def test_agreement_is_the_worst_photo_and_the_worst_vector() -> None:
-    from desktop_app.core.blip2 import agreement
+    from desktop_app.core.embedding.blip2 import agreement
 
     a = np.zeros((2, 32, 4), dtype=np.float32)
     a[..., 0] = 1

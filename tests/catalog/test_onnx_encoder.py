@@ -15,16 +15,18 @@ import pytest
 
 pytest.importorskip("onnxruntime")
 
-from desktop_app.core import indexer, onnx_encoder
-from desktop_app.core.blip2 import VisionEncoder, resolve_blip2, to_pixels
-from desktop_app.core.indexer import PRECISION_META, ModelProvider
-from desktop_app.core.jobs import Cancelled, CancelToken
+from desktop_app.core.catalog import indexer
+
+from desktop_app.core.embedding import onnx_encoder
+from desktop_app.core.embedding.blip2 import VisionEncoder, resolve_blip2, to_pixels
+from desktop_app.core.catalog.indexer import PRECISION_META, ModelProvider
+from desktop_app.core.platform.jobs import Cancelled, CancelToken
 from tests.conftest import REPO_ROOT
 
 
 @pytest.fixture(scope="module")
 def resolved(tiny_blip2: Path, tmp_path_factory: pytest.TempPathFactory):
-    from desktop_app.core.paths import resolve_paths
+    from desktop_app.core.platform.paths import resolve_paths
 
     return resolve_blip2(str(tiny_blip2), resolve_paths(data_dir=tmp_path_factory.mktemp("onnx-data")))
 
@@ -33,7 +35,7 @@ def resolved(tiny_blip2: Path, tmp_path_factory: pytest.TempPathFactory):
 def sample(resolved, product_photos: Path) -> np.ndarray:
     from PIL import Image
 
-    from desktop_app.core.blip2 import pixel_spec
+    from desktop_app.core.embedding.blip2 import pixel_spec
 
     files = sorted(product_photos.rglob("*.jpg"))[:3]
     return to_pixels([Image.open(f).convert("RGB") for f in files], pixel_spec(resolved))
@@ -75,9 +77,11 @@ from pathlib import Path
 
 import numpy as np
 
-from desktop_app.core import onnx_convert, onnx_encoder
-from desktop_app.core.blip2 import resolve_blip2
-from desktop_app.core.paths import resolve_paths
+from desktop_app.core.embedding import onnx_convert
+
+from desktop_app.core.embedding import onnx_encoder
+from desktop_app.core.embedding.blip2 import resolve_blip2
+from desktop_app.core.platform.paths import resolve_paths
 
 real = onnx_convert.convert_vision
 
@@ -223,7 +227,7 @@ def test_cli_backend_flag(capsys, photos: Path, tiny_blip2: Path, isolated_data_
 
 def test_photo_queries_on_an_onnx_catalog_use_the_fast_encoder(capsys, photos: Path, tiny_blip2: Path, monkeypatch) -> None:
     from desktop_app.cli import main
-    from desktop_app.core import blip2
+    from desktop_app.core.embedding import blip2
 
     assert main(["index", str(photos), "--blip2", str(tiny_blip2), "--json"]) == 0
     capsys.readouterr()
@@ -264,7 +268,7 @@ def test_models_prepare_checks_on_the_catalogs_photos(capsys, photos: Path, tiny
 
 
 def test_text_tower_agrees_with_torch_and_ignores_padding(resolved, tmp_path: Path) -> None:
-    from desktop_app.core.blip2 import TextEncoder
+    from desktop_app.core.embedding.blip2 import TextEncoder
 
     prepared = onnx_encoder.prepare_text(resolved, tmp_path)
     assert prepared.agreement >= 0.99 and prepared.samples > 20  # the tagging prompts and typical requests
@@ -289,7 +293,7 @@ def test_a_text_tower_that_disagrees_is_not_used(resolved, tmp_path: Path) -> No
 
 def test_search_words_use_the_fast_text_encoder(capsys, photos: Path, tiny_blip2: Path, monkeypatch) -> None:
     from desktop_app.cli import main
-    from desktop_app.core import blip2
+    from desktop_app.core.embedding import blip2
 
     assert main(["index", str(photos), "--blip2", str(tiny_blip2), "--json"]) == 0  # prepares both towers
     capsys.readouterr()

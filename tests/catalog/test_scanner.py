@@ -6,7 +6,7 @@ import os
 import threading
 from pathlib import Path
 
-from desktop_app.core import scanner
+from desktop_app.core.catalog import scanner
 from tests.catalog.conftest import BAD_CORPUS_EXPECTED, build_bad_corpus
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from desktop_app.core.app_context import AppContext, open_context
+from desktop_app.core.platform.app_context import AppContext, open_context
 from desktop_app.ui.main_window import MainWindow
 from desktop_app.ui.workers import BackgroundRunner
 

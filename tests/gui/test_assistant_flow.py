@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from desktop_app.core.jobs import CancelToken
-from desktop_app.core.llm_runtime import Done, Token
+from desktop_app.core.platform.jobs import CancelToken
+from desktop_app.core.agents.llm_runtime import Done, Token
 
 pytestmark = pytest.mark.slow
 

@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 
 from desktop_app.cli import main
-from desktop_app.core import downloads
-from desktop_app.core.app_context import AppContext
-from desktop_app.core.downloads import NetworkError, NotEnoughDiskError, download_model
-from desktop_app.core.jobs import Cancelled, CancelToken
-from desktop_app.core.model_registry import (
+from desktop_app.core.models import downloads
+from desktop_app.core.platform.app_context import AppContext
+from desktop_app.core.models.downloads import NetworkError, NotEnoughDiskError, download_model
+from desktop_app.core.platform.jobs import Cancelled, CancelToken
+from desktop_app.core.models.registry import (
     ChecksumMismatchError,
     LicenceNotAcceptedError,
     Registry,
@@ -188,9 +188,9 @@ def test_blip2_folder_downloads_and_loads_offline(fake_hub: FakeHub, tiny_blip2:
     assert sorted(model.files) == sorted(n for n in files if n.endswith((".json", ".safetensors", ".txt")))
     assert {f: model.files[f].sha256 for f in model.files} == {f: hashlib.sha256(files[f]).hexdigest() for f in model.files}
 
-    from desktop_app.core import offline
-    from desktop_app.core.blip2 import resolve_blip2
-    from desktop_app.core.model_locator import find_blip2
+    from desktop_app.core.platform import offline
+    from desktop_app.core.embedding.blip2 import resolve_blip2
+    from desktop_app.core.models.locator import find_blip2
 
     before = offline.blocked_attempts()
     offline.enforce_offline()

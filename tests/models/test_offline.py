@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from desktop_app.core import offline
-from desktop_app.core.offline import NETWORK_LOG_ENV, NetworkBlockedError
+from desktop_app.core.platform import offline
+from desktop_app.core.platform.offline import NETWORK_LOG_ENV, NetworkBlockedError
 from tests.models.fake_hub import FakeHub
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -104,7 +104,7 @@ def test_a_child_process_reports_what_it_tried(tmp_path: Path) -> None:
     """Proves the log file the CLI tests rely on: an attempt in a child process lands in it."""
     log = tmp_path / "network.log"
     code = (
-        "from desktop_app.core.app_context import open_context\n"
+        "from desktop_app.core.platform.app_context import open_context\n"
         "open_context()\n"
         "import urllib.request\n"
         "urllib.request.urlopen('http://example.net/', timeout=1)\n"

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from desktop_app.cli import main
-from desktop_app.core.model_registry import load_manifest
+from desktop_app.core.models.registry import load_manifest
 from tests.models.model_files import write_gguf
 
 

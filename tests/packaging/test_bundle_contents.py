@@ -22,7 +22,7 @@ import bundle_trim  # noqa: E402
 _PROBE = """
 import json, sys
 from pathlib import Path
-from desktop_app.core.blip2 import ResolvedModel, TextEncoder, VisionEncoder
+from desktop_app.core.embedding.blip2 import ResolvedModel, TextEncoder, VisionEncoder
 folder = Path(sys.argv[1])
 resolved = ResolvedModel(str(folder), folder, "probe", "local folder")
 TextEncoder(resolved, device="cpu").encode(["a red shirt"])

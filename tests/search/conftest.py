@@ -10,8 +10,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from desktop_app.core.app_context import AppContext, open_context
-from desktop_app.core.store import CatalogStore
+from desktop_app.core.platform.app_context import AppContext, open_context
+from desktop_app.core.store.catalog_store import CatalogStore
 
 
 @dataclass(frozen=True)
@@ -24,8 +24,8 @@ class Catalog:
 
 
 def build_catalog(root: Path, blip2: Path, photos: Path) -> Catalog:
-    from desktop_app.core.blip2 import resolve_blip2
-    from desktop_app.core.indexer import ModelProvider, index_folders
+    from desktop_app.core.embedding.blip2 import resolve_blip2
+    from desktop_app.core.catalog.indexer import ModelProvider, index_folders
 
     context = open_context(data_dir=root / "data")
     store = CatalogStore.open(context.paths.db_path)
@@ -70,7 +70,7 @@ def catalog(tiny_blip2: Path, product_photos: Path, tmp_path_factory: pytest.Tem
 
 @pytest.fixture(scope="module")
 def searcher(catalog: Catalog) -> Iterator:
-    from desktop_app.core.search import Searcher
+    from desktop_app.core.search.searcher import Searcher
 
     warm = Searcher(catalog.context)
     yield warm

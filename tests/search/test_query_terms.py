@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from desktop_app.core.query_terms import QueryTermsError, Term, parse_terms
+from desktop_app.core.search.query_terms import QueryTermsError, Term, parse_terms
 
 
 @pytest.mark.parametrize(

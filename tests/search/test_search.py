@@ -7,11 +7,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from desktop_app.core import blip2
-from desktop_app.core.errors import UserError
-from desktop_app.core.jobs import Cancelled, CancelToken
-from desktop_app.core.query_terms import QueryTermsError
-from desktop_app.core.search import Searcher, SearchError, SearchQuery
+from desktop_app.core.embedding import blip2
+from desktop_app.core.platform.errors import UserError
+from desktop_app.core.platform.jobs import Cancelled, CancelToken
+from desktop_app.core.search.query_terms import QueryTermsError
+from desktop_app.core.search.searcher import Searcher, SearchError, SearchQuery
 from tests.search.conftest import Catalog
 
 

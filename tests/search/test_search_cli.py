@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from desktop_app.cli import main
-from desktop_app.core.search import Searcher, SearchQuery
-from desktop_app.core.store import VECTOR_TABLE
+from desktop_app.core.search.searcher import Searcher, SearchQuery
+from desktop_app.core.store.catalog_store import VECTOR_TABLE
 from tests.search.conftest import Catalog, build_catalog
 
 

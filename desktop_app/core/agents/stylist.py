@@ -1,0 +1,149 @@
+"""The stylist: streamed advice about the items a search found, referring to them by number.
+
+It takes a plain list of items (number, category, colour, file name, score), so it is driven the same
+way by `ask`, the GUI and tests, with or without a catalog. Only an instruction-tuned GGUF (one with a
+chat template) gets to write advice; with a base model, or none, the stylist says so plainly, says how
+to get a better model, and lists the items with their tags instead of generating noise.
+
+With a `ChatStore` and a chat id, earlier turns are replayed to the model, and the request and the
+answer (complete, cancelled or failed) are saved to the catalog file.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+from collections.abc import Iterator, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from desktop_app.core.platform.app_context import AppContext
+from desktop_app.core.store.chat_store import ChatMessage, ChatStore, Status
+from desktop_app.core.platform.jobs import CancelToken
+from desktop_app.core.agents.llm_runtime import Chunk, Done, Failed, LoadOptions, LocalLLM, Prompt, Token, guarded
+from desktop_app.core.platform.resources import prompt_text
+
+log = logging.getLogger(__name__)
+
+MAX_ADVICE_TOKENS = 400
+HISTORY_MESSAGES = 6  # earlier messages replayed to the model; older ones still sit in the chat
+HISTORY_CHARS = 1500  # per message, so a long old answer cannot crowd out the new items
+
+
+@dataclass(frozen=True)
+class StyleItem:
+    number: int  # as shown to the shopper, from 1
+    category: str | None
+    color: str | None
+    file_name: str
+    score: float
+    path: str | None = None
+
+    def describe(self) -> str:
+        tags = " ".join(t for t in (self.color, self.category) if t) or "untagged item"
+        return f"#{self.number}: {tags} ({self.file_name}, match {self.score:.2f})"
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def items_text(items: Sequence[StyleItem]) -> str:
+    return "\n".join(item.describe() for item in items) if items else "(nothing was found)"
+
+
+def build_prompt(request: str, items: Sequence[StyleItem], image: Path | None = None,
+                 history: Sequence[ChatMessage] = ()) -> Prompt:
+    """System rules, the chat so far, then this request with its numbered items."""
+    photo = f"(The shopper also gave an example photo: {image.name}.)" if image else ""
+    turn = prompt_text("stylist_turn.txt").format(request=request.strip(), photo=photo, items=items_text(items)).strip()
+    system = prompt_text("stylist_system.txt").strip()
+    messages = [{"role": "system", "content": system}]
+    for question, answer in _answered_turns(history)[-(HISTORY_MESSAGES // 2) :]:
+        messages += [{"role": "user", "content": question.content[:HISTORY_CHARS]},
+                     {"role": "assistant", "content": answer.content[:HISTORY_CHARS]}]
+    messages.append({"role": "user", "content": turn})
+    plain = "\n\n".join(f"{m['role'].capitalize()}: {m['content']}" for m in messages) + "\n\nAssistant:"
+    return Prompt(messages=messages, completion=plain)
+
+
+def _answered_turns(history: Sequence[ChatMessage]) -> list[tuple[ChatMessage, ChatMessage]]:
+    """Questions with a complete answer: chat templates (Gemma's among them) insist that user and model alternate."""
+    return [(q, a) for q, a in itertools.pairwise(history)
+            if q.role == "user" and a.role == "assistant" and a.status == "complete"]
+
+
+def no_advice_text(items: Sequence[StyleItem], model: str | None, reason: str) -> str:
+    return prompt_text("stylist_no_model.txt").format(model=model or "no stylist model", reason=reason, items=items_text(items))
+
+
+class Stylist:
+    """Streams advice from an instruction-tuned model, or the honest notice when there is none."""
+
+    def __init__(self, llm: LocalLLM | None, chats: ChatStore | None = None, *, max_tokens: int = MAX_ADVICE_TOKENS) -> None:
+        self.llm = llm
+        self.chats = chats
+        self.max_tokens = max_tokens
+
+    @property
+    def can_advise(self) -> bool:
+        return self.llm is not None and self.llm.info.instruction_tuned
+
+    @property
+    def model_name(self) -> str | None:
+        return self.llm.name if self.can_advise and self.llm is not None else None
+
+    def _why_not(self) -> str:
+        if self.llm is None:
+            return "no instruction-tuned model is set up for advice"
+        return "it is a base model, not an instruction-tuned one (its file has no chat template)"
+
+    def _source(self, request: str, items: Sequence[StyleItem], image: Path | None, history: Sequence[ChatMessage],
+                cancel: CancelToken | None) -> Iterator[Chunk]:
+        if self.can_advise and self.llm is not None:  # reading the header may raise: guarded() makes that a Failed
+            yield from self.llm.stream(build_prompt(request, items, image, history), max_tokens=self.max_tokens, cancel=cancel)
+            return
+        name = self.llm.name if self.llm is not None else None
+        yield Token(no_advice_text(items, name, self._why_not()))
+        yield Done("stop", 0, name or "none")
+
+    def advise(self, request: str, items: Sequence[StyleItem], *, image: Path | None = None, chat_id: int | None = None,
+               cancel: CancelToken | None = None) -> Iterator[Chunk]:
+        """Tokens, then exactly one Done or Failed; saved to the chat (if any) however it ends."""
+        history = self.chats.messages(chat_id) if self.chats is not None and chat_id is not None else []
+        if self.chats is not None and chat_id is not None:
+            self.chats.add_message(chat_id, "user", request, image_path=str(image) if image else None,
+                                   items=[i.to_json() for i in items])
+        label = self.llm.path.name if self.llm is not None else "none"
+        chunks = guarded(self._source(request, items, image, history, cancel), label)
+        text: list[str] = []
+        status: Status = "cancelled"  # what it stays if the consumer stops reading before the end
+        model: str | None = None
+        try:
+            for chunk in chunks:
+                if isinstance(chunk, Token):
+                    text.append(chunk.text)
+                elif isinstance(chunk, Done):
+                    status, model = ("cancelled" if chunk.reason == "cancelled" else "complete"), chunk.model
+                elif isinstance(chunk, Failed):
+                    status = "failed"
+                    log.warning("Advice failed: %s | %s", chunk.user_message, chunk.detail)
+                yield chunk
+        finally:
+            close = getattr(chunks, "close", None)
+            if close is not None:
+                close()
+            if self.chats is not None and chat_id is not None:
+                self.chats.add_message(chat_id, "assistant", "".join(text), model=model, status=status)
+
+
+def stylist_gguf(context: AppContext, override: str | Path | None = None) -> Path | None:
+    """--llm, else the configured stylist GGUF; None when neither is set (the bundled 270M is a base model)."""
+    chosen = override or context.settings.stylist_gguf
+    return Path(chosen).expanduser() if chosen else None
+
+
+def open_stylist(context: AppContext, chats: ChatStore | None = None, override: str | Path | None = None) -> Stylist:
+    path = stylist_gguf(context, override)
+    llm = LocalLLM(path, LoadOptions(n_ctx=4096, n_threads=context.settings.threads)) if path is not None else None
+    return Stylist(llm, chats)

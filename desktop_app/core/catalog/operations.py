@@ -1,0 +1,163 @@
+"""Catalog operations as whole tasks, shared by the CLI commands and the window's workers.
+
+Each opens its own connection (so it can run on any worker thread), does one job, and closes it;
+the front ends only choose arguments and show results.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import asdict
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from desktop_app.core.store import db
+
+from desktop_app.core.catalog import imaging
+
+from desktop_app.core.catalog import scanner
+from desktop_app.core.platform.app_context import AppContext
+from desktop_app.core.platform.errors import UserError
+from desktop_app.core.catalog.indexer import AGREEMENT_SAMPLE, IndexReport, ModelProvider, index_folders, missing_onnxruntime, resolve_roots
+from desktop_app.core.platform.jobs import CancelToken, Progress, no_progress
+from desktop_app.core.store.catalog_store import CatalogStore
+
+if TYPE_CHECKING:
+    from desktop_app.core.embedding.blip2 import PixelSpec
+    from desktop_app.core.embedding.onnx_encoder import Prepared
+
+
+class NoSamplePhotosError(UserError):
+    """The fast encoder's agreement check needs a few of the user's photos and none were found."""
+
+
+def index_catalog(
+    context: AppContext,
+    roots: Sequence[str | os.PathLike[str]] | None = None,
+    *,
+    blip2: str | None = None,
+    precision: str | None = None,
+    backend: str = "auto",
+    batch_size: int | None = None,
+    threads: int | None = None,
+    rebuild: bool = False,
+    progress: Progress = no_progress,
+    cancel: CancelToken | None = None,
+) -> IndexReport:
+    """Index `roots` (or the remembered folders) with the catalog's model unless `blip2` names another."""
+    from desktop_app.core.embedding.blip2 import resolve_catalog_model
+
+    settings = context.settings
+    store = CatalogStore.open(context.paths.db_path)
+    try:
+        default = settings.blip2_model
+        resolved = resolve_catalog_model(store, context.paths, blip2 or (default if rebuild else None), default)
+        models = ModelProvider(resolved, context.paths.cache_dir, threads=threads or settings.threads,
+                               backend=backend, prepared_dir=context.paths.prepared_dir)  # type: ignore[arg-type]
+        return index_folders(
+            store, roots or None, models,
+            precision=precision or settings.precision,  # type: ignore[arg-type]
+            batch_size=batch_size or settings.batch_size,
+            thumbnails_dir=context.paths.thumbnails_dir,
+            rebuild=rebuild,
+            progress=progress,
+            cancel=cancel,
+        )
+    finally:
+        store.close()
+
+
+def prepare_fast_encoder(
+    context: AppContext,
+    *,
+    blip2: str | None = None,
+    photos: Path | None = None,
+    progress: Progress = no_progress,
+    cancel: CancelToken | None = None,
+) -> tuple[Prepared, Prepared]:
+    """The one-time ONNX int8 conversions ahead of the first index (`models prepare`): (vision, text).
+
+    The vision tower is checked on the user's photos, the text tower on fixed texts.
+
+    The photos come from `photos` when given, else from the catalog; the check is what makes the fast
+    encoder trustworthy, so without any photo nothing is converted.
+    """
+    from desktop_app.core.embedding import onnx_encoder
+    from desktop_app.core.embedding.blip2 import pixel_spec, resolve_catalog_model
+
+    if not onnx_encoder.available():
+        raise missing_onnxruntime()
+    store = CatalogStore.open(context.paths.db_path)
+    try:
+        resolved = resolve_catalog_model(store, context.paths, blip2, context.settings.blip2_model)
+        if photos is not None:
+            candidates = [Path(found.path) for found in scanner.scan(resolve_roots(store, [photos])[0], cancel).files]
+        else:
+            rows = store.items_by_id(store.sample_item_ids(AGREEMENT_SAMPLE * 4))
+            candidates = [Path(row.path) for row in rows.values()]
+    finally:
+        store.close()
+    sample = _sample_pixels(candidates, pixel_spec(resolved))
+    if sample is None:
+        where = f"in {photos}" if photos is not None else "in the catalog yet"
+        raise NoSamplePhotosError(f"The fast encoder is checked on a few of your photos, and there are none {where}.",
+                                  "Pass --photos FOLDER, or simply index a folder: the first index prepares it.")
+    vision = onnx_encoder.prepare(resolved, context.paths.prepared_dir, sample, progress=progress, cancel=cancel)
+    return vision, onnx_encoder.prepare_text(resolved, context.paths.prepared_dir, progress=progress, cancel=cancel)
+
+
+def _sample_pixels(candidates: Sequence[Path], spec: PixelSpec) -> np.ndarray | None:
+    """Up to AGREEMENT_SAMPLE of the candidates that decode, as pixels; unreadable files are passed over."""
+    from desktop_app.core.embedding.blip2 import image_to_pixels
+
+    pixels = []
+    for path in candidates:
+        try:
+            pixels.append(image_to_pixels(imaging.decode_image(path, (spec.width, spec.height)).image, spec))
+        except imaging.UnreadableImage:
+            continue
+        if len(pixels) == AGREEMENT_SAMPLE:
+            break
+    return np.stack(pixels) if pixels else None
+
+
+def catalog_stats(context: AppContext) -> dict[str, Any]:
+    """Counts per category, skipped files, folders, and the model that built the catalog."""
+    store = CatalogStore.open(context.paths.db_path)
+    try:
+        model = store.recorded_model()
+        return {
+            "catalog": str(context.paths.db_path),
+            "items": store.item_count(),
+            "categories": store.counts_by_category(),
+            "skipped": store.skipped(),
+            "model": asdict(model) if model else None,
+            "precision": store.get_meta("precision"),
+            "folders": [str(path) for _id, path in store.folders()],
+        }
+    finally:
+        store.close()
+
+
+def forget_folder(context: AppContext, folder: Path) -> int:
+    """Remove a folder and its items from the catalog (the photos on disk are not touched)."""
+    store = CatalogStore.open(context.paths.db_path)
+    try:
+        with db.transaction(store.conn):
+            return store.remove_folder(folder)
+    finally:
+        store.close()
+
+
+def correct_tags(context: AppContext, path: str, changes: dict[str, str]) -> None:
+    """A user's corrections ({"category": ..., "color": ...}); they follow the photo's content through re-indexing."""
+    store = CatalogStore.open(context.paths.db_path)
+    try:
+        with db.transaction(store.conn):
+            for kind, value in changes.items():
+                store.correct(path, kind, value)
+    finally:
+        store.close()

@@ -1,0 +1,381 @@
+"""Downloading a manifest model once: resumable across calls, quits and crashes, and checked byte for byte.
+
+huggingface-hub 2.4.0 checks only sizes and deletes its partial file when a call fails, so it is
+used here only to ask the hub what to fetch (`model_info(files_metadata=True)`: the commit, each
+file's size and LFS sha256 or git blob id) and to build URLs (`hf_hub_url`). The bytes come through
+its HTTP session with Range requests into `models/.partial/<name>/<file>.partial`, next to a small
+JSON note of what that partial file must become; a later call hashes what is there and asks for the
+rest. A file moves to `models/<name>/<commit>/` only once its checksum matches, so an installed file
+is always a verified one.
+"""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import json
+import logging
+import os
+import shutil
+import time
+from collections import deque
+from dataclasses import dataclass
+from pathlib import Path
+
+from desktop_app.core.platform.app_context import AppContext
+from desktop_app.core.platform.errors import StorageError, UserError
+from desktop_app.core.platform.jobs import CancelToken, Progress, no_progress
+from desktop_app.core.models.registry import (
+    ChecksumMismatchError,
+    FileRecord,
+    InstalledModel,
+    Manifest,
+    ManifestModel,
+    Registry,
+    Role,
+    adopt_if_unset,
+    install_bundled,
+    matches,
+    now_iso,
+    require_licence,
+    validate_blip2_folder,
+    validate_gguf,
+)
+from desktop_app.core.platform.paths import AppPaths
+from desktop_app.core.platform.settings import Settings
+
+log = logging.getLogger(__name__)
+
+DEFAULT_ENDPOINT = "https://huggingface.co"
+DISK_MARGIN = 256 * 1024 * 1024  # room left for the catalog, logs and the OS after the download
+_CHUNK = 1024 * 1024
+_READ_TIMEOUT = 60.0
+
+
+class NetworkError(UserError):
+    """The hub could not be reached, or the transfer broke off; what arrived is kept for the next try."""
+
+
+class NotEnoughDiskError(StorageError):
+    """The download would not fit on the disk."""
+
+
+@dataclass(frozen=True)
+class RemoteFile:
+    path: str
+    url: str
+    size: int
+    digest: str  # hex
+    algorithm: str  # "sha256", or "git-sha1" (a small file's git blob id, the only checksum the hub keeps for it)
+    checksum_source: str  # "manifest" or "hub"
+
+
+@dataclass(frozen=True)
+class DownloadPlan:
+    entry: ManifestModel
+    commit: str
+    files: tuple[RemoteFile, ...]
+
+    @property
+    def size(self) -> int:
+        return sum(f.size for f in self.files)
+
+
+def hub_endpoint(endpoint: str | None = None) -> str:
+    """Read at call time: huggingface-hub reads HF_ENDPOINT once, at import, which is too early for a test's fake hub."""
+    return (endpoint or os.environ.get("HF_ENDPOINT") or DEFAULT_ENDPOINT).rstrip("/")
+
+
+def _hub_failure(exc: Exception, repo: str) -> UserError:
+    from huggingface_hub.errors import GatedRepoError, OfflineModeIsEnabled, RepositoryNotFoundError, RevisionNotFoundError
+
+    if isinstance(exc, OfflineModeIsEnabled):
+        return NetworkError(
+            "huggingface-hub is in offline mode, so nothing can be downloaded.",
+            "Unset HF_HUB_OFFLINE (and TRANSFORMERS_OFFLINE) in your environment for `models download`.", str(exc),
+        )
+    if isinstance(exc, GatedRepoError):
+        return NetworkError(
+            f"The hub only gives {repo} to logged-in users who accepted its terms there.",
+            "Accept them on huggingface.co, log in with `hf auth login`, and try again.", str(exc),
+        )
+    if isinstance(exc, (RepositoryNotFoundError, RevisionNotFoundError)):
+        return NetworkError(f"The hub has no {repo} at the manifest's revision.", "The manifest may be out of date; report it.", str(exc))
+    return NetworkError("The model hub could not be reached.", "Check the internet connection and run the download again.", str(exc))
+
+
+def plan_download(entry: ManifestModel, endpoint: str | None = None) -> DownloadPlan:
+    """Which files to fetch, at which commit, with which checksums: the manifest's where known, the hub's otherwise."""
+    import httpx2
+    from huggingface_hub import HfApi, hf_hub_url
+    from huggingface_hub.errors import HfHubHTTPError, OfflineModeIsEnabled
+
+    assert entry.repo is not None
+    endpoint = hub_endpoint(endpoint)
+    try:
+        info = HfApi(endpoint=endpoint).model_info(entry.repo, revision=entry.revision, files_metadata=True)
+    except (HfHubHTTPError, OfflineModeIsEnabled, httpx2.TransportError, ConnectionError) as exc:
+        raise _hub_failure(exc, entry.repo) from exc
+    commit = info.sha or entry.revision
+    files: list[RemoteFile] = []
+    for sibling in info.siblings or []:
+        if not matches(entry, sibling.rfilename):
+            continue
+        known = entry.sha256.get(sibling.rfilename)
+        hub_sha = sibling.lfs.sha256 if sibling.lfs else None
+        size = sibling.lfs.size if sibling.lfs else sibling.size
+        if known and hub_sha and known != hub_sha:
+            raise ChecksumMismatchError(
+                f"The hub's {sibling.rfilename} in {entry.repo} is not the file this app's manifest names.",
+                "Nothing was downloaded. The repo may have changed; report it so the manifest can be updated.",
+                f"manifest {known}, hub {hub_sha}",
+            )
+        if known or hub_sha:
+            digest, algorithm, source = (known or hub_sha or ""), "sha256", "manifest" if known else "hub"
+        elif sibling.blob_id:
+            digest, algorithm, source = sibling.blob_id, "git-sha1", "hub"
+        else:
+            raise UserError(f"The hub gave no checksum for {sibling.rfilename}.", "It cannot be verified, so it is not downloaded.")
+        if size is None:
+            raise UserError(f"The hub gave no size for {sibling.rfilename}.", "Try again later.")
+        url = hf_hub_url(entry.repo, sibling.rfilename, revision=commit, endpoint=endpoint)
+        files.append(RemoteFile(sibling.rfilename, url, size, digest, algorithm, source))
+    names = {f.path for f in files}
+    missing = [p for p in entry.files if not any(c in p for c in "*?[") and p not in names]  # a named file is required
+    if entry.format == "blip2":
+        if "config.json" not in names:
+            missing.append("config.json")
+        if not any(n.endswith((".safetensors", ".bin")) for n in names):
+            missing.append("weights (.safetensors or .bin)")
+    if missing:
+        raise UserError(f"{entry.repo} has no {', '.join(missing)}.", "Nothing was downloaded. The manifest may be out of date; report it.")
+    return DownloadPlan(entry, commit, tuple(files))
+
+
+class _Meter:
+    """Speed over the last few seconds (not since the start, which a resume or a stall would distort) and the ETA."""
+
+    def __init__(self, progress: Progress, total: int, done: int) -> None:
+        self.progress, self.total, self.done = progress, total, done
+        self.samples: deque[tuple[float, int]] = deque([(time.monotonic(), done)])
+        self.last_report = 0.0
+
+    def add(self, n: int, name: str, force: bool = False) -> None:
+        self.done += n
+        now = time.monotonic()
+        if not force and now - self.last_report < 0.1:
+            return
+        self.last_report = now
+        self.samples.append((now, self.done))
+        while len(self.samples) > 2 and now - self.samples[0][0] > 5.0:
+            self.samples.popleft()
+        elapsed = now - self.samples[0][0]
+        speed = (self.done - self.samples[0][1]) / elapsed if elapsed > 0 else 0.0
+        eta = f", ETA {_duration((self.total - self.done) / speed)}" if speed > 0 else ""
+        self.progress(self.done, self.total, f"{name}: {_size(self.done)} of {_size(self.total)}, {_size(speed)}/s{eta}")
+
+
+def _size(n: float) -> str:
+    for unit in ("B", "KB", "MB", "GB"):
+        if n < 1000 or unit == "GB":
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1000
+    return f"{n:.1f} GB"
+
+
+def _duration(seconds: float) -> str:
+    seconds = int(seconds)
+    if seconds < 60:
+        return f"{seconds} s"
+    if seconds < 3600:
+        return f"{seconds // 60} min {seconds % 60:02d} s"
+    return f"{seconds // 3600} h {seconds % 3600 // 60:02d} min"
+
+
+def _new_digest(remote: RemoteFile) -> hashlib._Hash:
+    if remote.algorithm == "git-sha1":
+        digest = hashlib.sha1(usedforsecurity=False)
+        digest.update(b"blob %d\0" % remote.size)
+        return digest
+    return hashlib.sha256()
+
+
+class _Staging:
+    """The partial file and its note for one remote file; the note stops a resume from splicing two versions."""
+
+    def __init__(self, root: Path, remote: RemoteFile) -> None:
+        self.remote = remote
+        self.partial = root / (remote.path + ".partial")
+        self.note = root / (remote.path + ".partial.json")
+
+    def resumable_bytes(self) -> int:
+        expected = {"size": self.remote.size, "digest": self.remote.digest}
+        try:
+            same = json.loads(self.note.read_text(encoding="utf-8")) == expected
+        except (OSError, ValueError):
+            same = False
+        size = self.partial.stat().st_size if self.partial.is_file() else 0
+        if not same or size > self.remote.size:
+            self.discard()
+            self.partial.parent.mkdir(parents=True, exist_ok=True)
+            self.note.write_text(json.dumps(expected), encoding="utf-8")
+            return 0
+        return size
+
+    def discard(self) -> None:
+        self.partial.unlink(missing_ok=True)
+        self.note.unlink(missing_ok=True)
+
+
+def _free_bytes(folder: Path) -> int:
+    while not folder.exists():
+        folder = folder.parent
+    return shutil.disk_usage(folder).free
+
+
+def check_disk(plan: DownloadPlan, paths: AppPaths, already: int) -> None:
+    """Before the first byte: a download that fills the disk halfway helps nobody, and a full disk breaks the catalog too."""
+    needed = plan.size - already + DISK_MARGIN
+    free = _free_bytes(paths.models_dir)
+    if free < needed:
+        raise NotEnoughDiskError(
+            f"{plan.entry.title} needs {_size(needed)} of free disk space (download plus a margin); {_size(free)} is free.",
+            f"Free some space on the disk that holds {paths.models_dir}, or move the data folder with --data-dir.",
+        )
+
+
+def fetch_file(remote: RemoteFile, staging: _Staging, target: Path, meter: _Meter, cancel: CancelToken, retries: int) -> None:
+    """Range-download into the partial file, retrying broken transfers from where they stopped; verify; move into place."""
+    import httpx2
+    from huggingface_hub.errors import HfHubHTTPError, OfflineModeIsEnabled
+    from huggingface_hub.utils import build_hf_headers, get_session, hf_raise_for_status
+
+    offset = staging.resumable_bytes()
+    digest = _new_digest(remote)
+    if offset:
+        log.info("Resuming %s at %d of %d bytes", remote.path, offset, remote.size)
+        with staging.partial.open("rb") as handle:
+            while block := handle.read(_CHUNK):
+                cancel.check()
+                digest.update(block)
+    failures = 0
+    while offset < remote.size:
+        cancel.check()
+        headers = build_hf_headers()
+        headers["Accept-Encoding"] = "identity"  # Range offsets must count the file's bytes, not gzip's
+        if offset:
+            headers["Range"] = f"bytes={offset}-"
+        try:
+            with get_session().stream("GET", remote.url, headers=headers, timeout=httpx2.Timeout(_READ_TIMEOUT, connect=30.0)) as response:
+                hf_raise_for_status(response)
+                if offset and response.status_code != 206:  # the server ignored Range: start again
+                    meter.add(-offset, remote.path)
+                    offset, digest = 0, _new_digest(remote)
+                with staging.partial.open("r+b" if staging.partial.exists() else "wb") as handle:
+                    handle.seek(offset)
+                    handle.truncate()
+                    for block in response.iter_bytes():  # as it arrives: a sized chunker loses its buffer when the line drops
+                        cancel.check()
+                        handle.write(block)
+                        digest.update(block)
+                        offset += len(block)
+                        meter.add(len(block), remote.path)
+                        failures = 0
+            if offset < remote.size:
+                raise httpx2.RemoteProtocolError(f"the server closed the transfer at {offset} of {remote.size} bytes")
+        except (HfHubHTTPError, OfflineModeIsEnabled) as exc:  # before ConnectionError: these are OSErrors too
+            raise _hub_failure(exc, remote.url) from exc
+        except (httpx2.TransportError, ConnectionError) as exc:
+            failures += 1
+            if failures > retries:
+                raise NetworkError(
+                    f"The download of {remote.path} broke off at {_size(offset)} of {_size(remote.size)}.",
+                    "Run the same download again: it continues from there.", str(exc),
+                ) from exc
+            log.warning("Transfer of %s broke off at %d bytes (%s); retrying", remote.path, offset, exc)
+            time.sleep(min(0.5 * 2.0 ** (failures - 1), 30.0))
+        except OSError as exc:
+            if exc.errno != errno.ENOSPC:
+                raise
+            raise StorageError(
+                f"The disk filled up while downloading {remote.path}.",
+                "Free some space and run the download again: it continues from where it stopped.", str(exc),
+            ) from exc
+    if offset > remote.size or digest.hexdigest() != remote.digest:
+        staging.discard()
+        raise ChecksumMismatchError(
+            f"{remote.path} arrived damaged: its checksum does not match the {remote.checksum_source}'s.",
+            "The damaged copy was deleted; run the download again.",
+            f"expected {remote.algorithm} {remote.digest}, got {digest.hexdigest()} ({offset} bytes)",
+        )
+    target.parent.mkdir(parents=True, exist_ok=True)
+    os.replace(staging.partial, target)
+    staging.note.unlink(missing_ok=True)
+
+
+def download_model(entry: ManifestModel, manifest: Manifest, paths: AppPaths, settings: Settings, *,
+                   endpoint: str | None = None, progress: Progress = no_progress, cancel: CancelToken | None = None,
+                   retries: int = 3) -> InstalledModel:
+    """Fetch, verify and record one manifest model; a model already installed and verified is not fetched again."""
+    cancel = cancel or CancelToken()
+    registry = Registry(paths)
+    if entry.source == "bundled":
+        return install_bundled(registry)
+    existing = registry.get(entry.name)
+    if existing is not None and existing.verified and all((existing.folder / f).is_file() for f in existing.files):
+        return existing
+    require_licence(entry, manifest, settings)
+    plan = plan_download(entry, endpoint)
+    staging_root = paths.models_dir / ".partial" / entry.name
+    final_root = paths.models_dir / entry.name / plan.commit
+    done = sum((final_root / f.path).stat().st_size for f in plan.files if (final_root / f.path).is_file())
+    stagings = {f.path: _Staging(staging_root, f) for f in plan.files}
+    done += sum(s.partial.stat().st_size for s in stagings.values() if s.partial.is_file())
+    check_disk(plan, paths, already=done)
+    meter = _Meter(progress, plan.size, done)
+    records: dict[str, FileRecord] = {}
+    for remote in plan.files:
+        target = final_root / remote.path
+        if not target.is_file():
+            fetch_file(remote, stagings[remote.path], target, meter, cancel, retries)
+        elif target.stat().st_size != remote.size:
+            raise ChecksumMismatchError(
+                f"{target} is not the file the hub has.", f"Remove it with `fashion-assistant models remove {entry.name}`."
+            )
+        records[remote.path] = FileRecord(size=remote.size, sha256=_sha256_of(target, remote))
+    meter.add(0, entry.name, force=True)
+    location = final_root if entry.format == "blip2" else final_root / plan.files[0].path
+    try:
+        if entry.format == "blip2":
+            validate_blip2_folder(location)
+        else:
+            validate_gguf(location, architecture=entry.architecture)
+    except UserError:
+        shutil.rmtree(final_root, ignore_errors=True)
+        raise
+    shutil.rmtree(staging_root, ignore_errors=True)
+    sources = {f.checksum_source for f in plan.files}
+    model = InstalledModel(
+        name=entry.name, format=entry.format, roles=list(entry.roles), origin="downloaded", location=str(location),
+        repo=entry.repo, commit=plan.commit, files=records, checksum_source="manifest" if sources == {"manifest"} else "hub",
+        verified=True, licence=entry.licence, installed_at=now_iso(), verified_at=now_iso(),
+    )
+    registry.record(model)
+    return model
+
+
+def _sha256_of(target: Path, remote: RemoteFile) -> str:
+    """The record keeps a sha256 for every file so `verify` needs no hub; small git-checked files are hashed again here."""
+    if remote.algorithm == "sha256":
+        return remote.digest
+    return hashlib.sha256(target.read_bytes()).hexdigest()
+
+
+def download_and_adopt(context: AppContext, manifest: Manifest, name: str, *, progress: Progress = no_progress,
+                       cancel: CancelToken | None = None) -> tuple[InstalledModel, list[Role]]:
+    """What `models download` and the models dialog both do: fetch and verify once, then fill a role nobody chose yet."""
+    model = download_model(manifest.get(name), manifest, context.paths, context.settings, progress=progress, cancel=cancel)
+    adopted = adopt_if_unset(model, context.settings, manifest)
+    if adopted:
+        context.save_settings()
+    return model, adopted

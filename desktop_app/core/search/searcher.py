@@ -1,0 +1,439 @@
+"""Search the catalog by words, by example photos, or both, scored the way BLIP-2 was trained.
+
+Two passes. A sqlite-vec KNN over each item's normalised mean vector, with the category, colour and
+folder filters inside the SQL, picks candidates; it over-fetches because the mean vector is only a
+proxy for the real score. The candidates are then re-ranked exactly:
+
+- words: BLIP-2's image-text score, the largest cosine between the text's [CLS] vector and any of
+  the photo's 32 query vectors (each query vector attends to a different part of the photo);
+- a photo: the cosine of the two photos' normalised mean vectors. Averaging keeps what the 32 query
+  vectors agree on about the whole garment, where a max over 32×32 pairs lets one matching detail (a
+  white background, a logo) decide; and it is the first pass's own measure, so a photo query is exact;
+- both: a weighted sum of the two standardised scores, `text_weight` for the words.
+
+Comparable scores. A raw cosine says little across queries: every text has its own baseline (a long,
+generic text is close to everything), and photo-photo cosines sit far above text-photo ones. So each
+score is standardised against the same query's scores over a fixed sample of the catalog (Z-norm, as
+in speaker verification): 0 is a typical item, 2 is two standard deviations better than typical,
+whatever the query, its kind, `k` or the filters, and `min_score` is in those units. The sample is
+deterministic and refreshed when the catalog changes, so a query keeps its scores until then.
+
+Models load on first use and stay warm: words need only the Q-Former text tower, photos only the
+vision tower. One search runs at a time per `Searcher`; a second caller waits.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from desktop_app.core.catalog import scanner
+
+from desktop_app.core.catalog import vocabulary
+from desktop_app.core.platform.errors import CatalogError, UserError
+from desktop_app.core.catalog.indexer import PRECISION_META
+from desktop_app.core.platform.jobs import CancelToken
+from desktop_app.core.search.query_terms import QueryTermsError, Term, parse_terms
+from desktop_app.core.store.catalog_store import CatalogStore, EmbeddingModel, ModelMismatchError
+
+if TYPE_CHECKING:
+    from desktop_app.core.platform.app_context import AppContext
+    from desktop_app.core.embedding.blip2 import ResolvedModel, TextEncoder, VisionEncoder
+    from desktop_app.core.embedding.onnx_encoder import OnnxTextEncoder, OnnxVisionEncoder
+
+log = logging.getLogger(__name__)
+
+# Candidates the first pass hands to the exact re-rank: max(MIN_CANDIDATES, OVERFETCH * k). The re-rank itself is
+# cheap (~2 ms for 100); what costs is sqlite-vec, whose KNN time grows with k (bench/search_latency.py, 100,000
+# items, 2 shared cores: ~55 ms at 100, ~65 at 200, ~90 at 400, ~170 at 800) next to ~60 ms for the text tower,
+# in a 150 ms budget. On the bench's synthetic vectors 100 candidates recover 58% of the exact top 12 and 800
+# recover 90%; real BLIP-2 photos will differ, so re-measure with real weights before trading latency for recall.
+OVERFETCH = 8
+MIN_CANDIDATES = 100
+MAX_CANDIDATES = 4096  # sqlite-vec's largest k
+BACKGROUND_SAMPLE = 512  # items whose scores standardise a query: the spread is known to within a few percent
+_CHUNK = 2048  # items re-ranked per step when a subfolder is scored exhaustively
+_MIN_SPREAD = 1e-6
+
+
+class SearchError(UserError):
+    """The query cannot be run as asked: nothing to search for, or a filter naming nothing known."""
+
+
+class EmptyCatalogError(CatalogError):
+    """There is nothing to search yet."""
+
+
+class QueryPhotoError(UserError):
+    """The example photo cannot be read."""
+
+
+@dataclass
+class SearchQuery:
+    text: str | None = None  # may hold weighted +/- terms, see core/search/query_terms.py
+    image: Path | None = None
+    text_weight: float = 0.5  # share of the words when a photo is given too
+    categories: list[str] = field(default_factory=list)
+    colors: list[str] = field(default_factory=list)
+    folder: Path | None = None
+    k: int = 12
+    min_score: float | None = None  # in standard deviations above a typical item
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    item_id: int
+    path: str
+    score: float
+    category: str | None
+    category_source: str | None
+    color: str | None
+    thumbnail: str | None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "path": self.path, "score": round(self.score, 4), "category": self.category,
+            "category_source": self.category_source, "color": self.color, "thumbnail": self.thumbnail,
+        }
+
+
+# -- scoring ------------------------------------------------------------------------------------
+# Products are np.einsum, not `@`: a BLAS call leaves OpenBLAS's threads spinning for a while, and a text
+# encode that starts then (the next query) took twice as long on 2 cores (~55 -> ~115 ms). einsum's own
+# loop is single-threaded and, at these sizes, as fast.
+def mean_vectors(queries: np.ndarray) -> np.ndarray:
+    """(n, Q, D) query vectors -> (n, D) normalised means, as the catalog's KNN column holds them."""
+    means = queries.mean(axis=1)
+    return means / np.maximum(np.linalg.norm(means, axis=1, keepdims=True), 1e-12)
+
+
+def text_scores(queries: np.ndarray, text: np.ndarray) -> np.ndarray:
+    """(n, Q, D) x (D,) -> (n,): BLIP-2's image-text similarity, the best of each photo's query vectors."""
+    return np.einsum("nqd,d->nq", queries, text).max(axis=1)
+
+
+def photo_scores(queries: np.ndarray, photo: np.ndarray) -> np.ndarray:
+    """(n, Q, D) x (D,) -> (n,): cosine of mean vectors."""
+    return np.einsum("nd,d->n", mean_vectors(queries), photo)
+
+
+@dataclass(frozen=True)
+class Scale:
+    """Where a query's scores sit over the background sample; maps raw scores to standard deviations."""
+
+    mean: float
+    spread: float
+
+    @classmethod
+    def of(cls, background_scores: np.ndarray) -> Scale:
+        return cls(float(background_scores.mean()), max(float(background_scores.std()), _MIN_SPREAD))
+
+    def __call__(self, scores: np.ndarray) -> np.ndarray:
+        return (scores - self.mean) / self.spread
+
+
+def _normalised(vector: np.ndarray) -> np.ndarray:
+    return vector / max(float(np.linalg.norm(vector)), 1e-12)
+
+
+@dataclass(frozen=True)
+class EncodedQuery:
+    """The query in the catalog's vector space: each part the normalised weighted sum of its terms."""
+
+    text: np.ndarray | None
+    photo: np.ndarray | None
+    text_weight: float
+
+
+class Scorer:
+    """Exact scores for one query, standardised once against the background sample (n, Q, D)."""
+
+    def __init__(self, query: EncodedQuery, background: np.ndarray) -> None:
+        both = query.text is not None and query.photo is not None
+        self.query = query
+        self.weights = (query.text_weight, 1.0 - query.text_weight) if both else (1.0, 1.0)
+        self.text_scale = Scale.of(text_scores(background, query.text)) if query.text is not None else None
+        self.photo_scale = Scale.of(photo_scores(background, query.photo)) if query.photo is not None else None
+        # How the words spread on the first pass's mean vectors; only a combined query's KNN vector needs it.
+        self.text_proxy_spread = Scale.of(np.einsum("nd,d->n", mean_vectors(background), query.text)).spread if both else 1.0
+
+    def knn_vector(self) -> np.ndarray:
+        """One vector for the first pass: the weighted sum of the parts, each divided by its spread on
+        the mean-vector proxy, so the KNN weighs words and photo as the final score will."""
+        q = self.query
+        if q.photo is None:
+            return q.text  # type: ignore[return-value]
+        if q.text is None:
+            return q.photo
+        assert self.photo_scale is not None
+        combined = self.weights[0] * q.text / self.text_proxy_spread + self.weights[1] * q.photo / self.photo_scale.spread
+        return _normalised(combined)
+
+    def __call__(self, queries: np.ndarray) -> np.ndarray:
+        score = np.zeros(len(queries), dtype=np.float64)
+        if self.text_scale is not None:
+            score += self.weights[0] * self.text_scale(text_scores(queries, self.query.text))  # type: ignore[arg-type]
+        if self.photo_scale is not None:
+            score += self.weights[1] * self.photo_scale(photo_scores(queries, self.query.photo))  # type: ignore[arg-type]
+        return score
+
+
+# -- the searcher ---------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class _Background:
+    stamp: tuple[int, int]  # (PRAGMA data_version, item count): changes whenever another connection commits
+    queries: np.ndarray
+
+
+@dataclass(frozen=True)
+class _FolderFilter:
+    folder_ids: list[int]
+    subfolder: str | None = None  # a path prefix inside an added folder: scored exhaustively, see _candidates
+
+
+class Searcher:
+    """Searches one catalog; keeps the BLIP-2 towers it has loaded warm until `close()`.
+
+    `blip2` names the model to encode queries with; by default the one the catalog records, and a
+    different one is refused (its vectors would not be comparable with the catalog's).
+    """
+
+    def __init__(self, context: AppContext, blip2: str | None = None) -> None:
+        self.context = context
+        self.store = CatalogStore.open(context.paths.db_path)
+        self._blip2 = blip2
+        self._lock = threading.Lock()
+        self._model_key: tuple[str, EmbeddingModel] | None = None
+        self._resolved: ResolvedModel | None = None
+        self._text: TextEncoder | OnnxTextEncoder | None = None
+        self._vision: VisionEncoder | OnnxVisionEncoder | None = None
+        self._background: _Background | None = None
+
+    def close(self) -> None:
+        with self._lock:
+            self._text = self._vision = None
+            self._background = None
+            self.store.close()
+
+    def categories(self) -> list[str]:
+        with self._lock:
+            return self.store.categories()
+
+    def loaded_towers(self) -> list[str]:
+        """Which towers are warm, for the status bar and for tests that must not load the other one."""
+        return [name for name, encoder in (("text", self._text), ("vision", self._vision)) if encoder is not None]
+
+    def search(self, query: SearchQuery, cancel: CancelToken | None = None) -> list[SearchHit]:
+        cancel = cancel or CancelToken()
+        with self._lock:
+            return self._search(query, cancel)
+
+    def _search(self, query: SearchQuery, cancel: CancelToken) -> list[SearchHit]:
+        terms = _terms(query)
+        if query.k < 1:
+            raise SearchError(f"Asked for {query.k} results.", "Ask for at least one (-k 1 or more).")
+        if not 0.0 <= query.text_weight <= 1.0:
+            raise SearchError(f"The text weight {query.text_weight} is outside 0..1.", "Use 1 for words only, 0 for the photo only.")
+        resolved = self._model()
+        categories = self._categories(query.categories)
+        colors = _colors(query.colors)
+        folders = self._folder_filter(query.folder) if query.folder is not None else _FolderFilter([])
+        cancel.check()
+        encoded = self._encode(terms, query.text_weight, resolved, cancel)
+        cancel.check()
+        scorer = Scorer(encoded, self._background_sample())
+        candidates = self._candidates(scorer, query.k, categories, colors, folders)
+        cancel.check()
+        ranked = self._rank(scorer, candidates, cancel)
+        log.debug("search: %d candidates re-ranked, best %.2f", len(ranked), ranked[0][1] if ranked else float("nan"))
+        if query.min_score is not None:
+            ranked = [(item_id, score) for item_id, score in ranked if score >= query.min_score]
+        return self._hits(ranked, query.k)
+
+    # -- the model --------------------------------------------------------------------------------
+    def _model(self) -> ResolvedModel:
+        from desktop_app.core.embedding.blip2 import model_identity, resolve_catalog_model
+
+        recorded = self.store.recorded_model()
+        if recorded is None or self.store.item_count() == 0:
+            raise EmptyCatalogError(
+                f"The catalog {self.context.paths.db_path} is empty: there is nothing to search yet.",
+                "Add a folder of photos first: fashion-assistant index FOLDER",
+            )
+        key = (self._blip2 or recorded.spec, recorded)
+        if key != self._model_key:
+            self._text = self._vision = None
+            self._resolved, self._model_key = None, None
+            resolved = resolve_catalog_model(self.store, self.context.paths, key[0], self.context.settings.blip2_model)
+            identity = model_identity(resolved)
+            if identity != recorded:
+                raise ModelMismatchError(
+                    f"This catalog was built with {recorded.describe()}, not {identity.describe()}.",
+                    "Search without --blip2 to use the catalog's own model, or rebuild the catalog with this one "
+                    "(`fashion-assistant index --rebuild`)." if self._blip2 else
+                    "The catalog's model changed on this machine since it was built: restore that model, or rebuild the"
+                    " catalog with the one here (`fashion-assistant index --rebuild`).",
+                )
+            self._resolved, self._model_key = resolved, key
+        assert self._resolved is not None
+        return self._resolved
+
+    def _text_encoder(self, resolved: ResolvedModel) -> TextEncoder | OnnxTextEncoder:
+        if self._text is None:
+            from desktop_app.core.embedding import onnx_encoder
+            from desktop_app.core.embedding.blip2 import TextEncoder
+
+            threads = self.context.settings.threads
+            self._text = onnx_encoder.open_cached_text(resolved, self.context.paths.prepared_dir, threads) or TextEncoder(
+                resolved, threads=threads)
+        return self._text
+
+    def _vision_encoder(self, resolved: ResolvedModel) -> VisionEncoder | OnnxVisionEncoder:
+        if self._vision is None:
+            from desktop_app.core.embedding import onnx_encoder
+            from desktop_app.core.embedding.blip2 import VisionEncoder
+
+            # Query photos are encoded as the catalog's photos were, so a photo finds itself; the fast
+            # encoder also holds a quarter of the fp32 tower's memory.
+            recorded = self.store.get_meta(PRECISION_META) or {}
+            threads = self.context.settings.threads
+            if recorded.get("backend") == "onnx":
+                self._vision = onnx_encoder.open_cached(resolved, self.context.paths.prepared_dir, threads)
+            if self._vision is None:
+                precision = "int8" if recorded.get("choice") == "int8" else "fp32"
+                self._vision = VisionEncoder(resolved, precision=precision, threads=threads)
+        return self._vision
+
+    def _encode(self, terms: list[Term], text_weight: float, resolved: ResolvedModel, cancel: CancelToken) -> EncodedQuery:
+        words = [t for t in terms if t.text is not None]
+        photos = [t for t in terms if t.photo is not None]
+        text = photo = None
+        if words:
+            vectors = self._text_encoder(resolved).encode([t.text for t in words])  # type: ignore[misc]
+            text = _sum(vectors, [t.weight for t in words])
+        cancel.check()
+        if photos:
+            encoder = self._vision_encoder(resolved)
+            vectors = np.stack([_photo_vector(encoder, t.photo) for t in photos])  # type: ignore[arg-type]
+            photo = _sum(vectors, [t.weight for t in photos])
+        return EncodedQuery(text, photo, text_weight)
+
+    # -- filters ----------------------------------------------------------------------------------
+    def _categories(self, requested: Sequence[str]) -> list[str]:
+        """Catalog categories (a user's own included) or the words for them ("tees" -> t-shirt); a word naming
+        no category is an error."""
+        chosen = []
+        for word in requested:
+            category = word if self.store.has_tag("category", word) else vocabulary.category_for_word(word)
+            if category is None:
+                raise SearchError(
+                    f"{word!r} is not a category.",
+                    f"Categories in this catalog: {', '.join(self.store.categories()) or 'none yet'}.",
+                )
+            chosen.append(category)
+        return chosen
+
+    def _folder_filter(self, folder: Path) -> _FolderFilter:
+        target = scanner.normalise_path(folder)
+        added = self.store.folders()
+        inside = [folder_id for folder_id, path in added if path == target or target in path.parents]
+        if inside:
+            return _FolderFilter(inside)
+        if any(path in target.parents for _, path in added):
+            return _FolderFilter([], subfolder=os.path.join(target, ""))
+        raise SearchError(
+            f"The folder {folder} is not in the catalog.",
+            "Index it first (fashion-assistant index FOLDER), or pick one of: " + ", ".join(str(p) for _, p in added),
+        )
+
+    # -- the two passes -----------------------------------------------------------------------------
+    def _background_sample(self) -> np.ndarray:
+        (version,) = self.store.conn.execute("PRAGMA data_version").fetchone()
+        stamp = (int(version), self.store.item_count())
+        if self._background is None or self._background.stamp != stamp:
+            vectors = self.store.query_vectors(self.store.sample_item_ids(BACKGROUND_SAMPLE))
+            self._background = _Background(stamp, np.stack(list(vectors.values())))
+        return self._background.queries
+
+    def _candidates(self, scorer: Scorer, k: int, categories: list[str], colors: list[str], folders: _FolderFilter) -> list[int]:
+        """Item ids to re-rank. A subfolder of an added folder has no column in the vector index, so its
+        items are all scored (an indexed path lookup, then exact scores); everything else goes through the KNN."""
+        if folders.subfolder is not None:
+            return self.store.item_ids_under(folders.subfolder, categories, colors)
+        wanted = min(MAX_CANDIDATES, max(MIN_CANDIDATES, OVERFETCH * k))
+        return [item_id for item_id, _ in self.store.knn(scorer.knn_vector(), wanted, categories, colors, folders.folder_ids)]
+
+    def _rank(self, scorer: Scorer, candidates: list[int], cancel: CancelToken) -> list[tuple[int, float]]:
+        ranked: list[tuple[int, float]] = []
+        for start in range(0, len(candidates), _CHUNK):
+            cancel.check()
+            vectors = self.store.query_vectors(candidates[start : start + _CHUNK])
+            if vectors:
+                ids = list(vectors)
+                ranked.extend(zip(ids, scorer(np.stack([vectors[i] for i in ids])).tolist(), strict=True))
+        ranked.sort(key=lambda pair: -pair[1])
+        return ranked
+
+    def _hits(self, ranked: list[tuple[int, float]], k: int) -> list[SearchHit]:
+        """The best k whose files still exist: a file deleted since the last scan is never shown."""
+        hits: list[SearchHit] = []
+        for start in range(0, len(ranked), 2 * k):
+            page = ranked[start : start + 2 * k]
+            rows = self.store.items_by_id([item_id for item_id, _ in page])
+            for item_id, score in page:
+                row = rows.get(item_id)
+                if row is None or not Path(row.path).is_file():
+                    continue
+                hits.append(SearchHit(item_id, row.path, score, row.category, row.category_source, row.color, row.thumbnail))
+                if len(hits) == k:
+                    return hits
+        return hits
+
+
+def _terms(query: SearchQuery) -> list[Term]:
+    terms = parse_terms(query.text or "")
+    if query.image is not None:
+        terms.append(Term(1.0, photo=Path(query.image)))
+    if not terms:
+        raise SearchError("Nothing to search for.", "Give some words, an example photo (--image FILE), or both.")
+    return terms
+
+
+def _colors(requested: Sequence[str]) -> list[str]:
+    chosen = []
+    for word in requested:
+        color = vocabulary.color_for_word(word)
+        if color is None:
+            raise SearchError(f"{word!r} is not a colour this catalog tags.", f"Colours: {', '.join(vocabulary.COLORS)}.")
+        chosen.append(color)
+    return chosen
+
+
+def _sum(vectors: np.ndarray, weights: list[float]) -> np.ndarray:
+    """rclip's combination: the weighted sum of normalised vectors, normalised again."""
+    total = np.einsum("t,td->d", np.asarray(weights, dtype=np.float32), vectors)
+    if float(np.linalg.norm(total)) < 1e-6:
+        raise QueryTermsError("The query's terms cancel each other out.", "Change a weight or drop a '-' term.")
+    return _normalised(total.astype(np.float32))
+
+
+def _photo_vector(encoder: VisionEncoder | OnnxVisionEncoder, path: Path) -> np.ndarray:
+    from desktop_app.core.embedding.blip2 import to_pixels
+    from desktop_app.core.catalog.imaging import UnreadableImage, decode_image
+
+    size = (encoder.pixel_spec.width, encoder.pixel_spec.height)
+    try:
+        decoded = decode_image(path, target=size)
+    except UnreadableImage as exc:
+        raise QueryPhotoError(
+            f"The example photo {path} cannot be used: {exc.message}.", "Choose another photo (JPEG, PNG or WebP).", exc.detail
+        ) from exc
+    queries = encoder.encode(to_pixels([decoded.image], encoder.pixel_spec))
+    return mean_vectors(queries)[0]

@@ -1,0 +1,360 @@
+"""The catalog file: folders, photos by content, items, tags, skipped files, and the sqlite-vec index.
+
+Everything that reads or writes the catalog goes through `CatalogStore`, so the layout (one vec0
+row per item with its category, colour and folder as metadata columns, so a filtered KNN stays in
+SQL; 32 float16 query vectors per distinct photo for re-ranking) lives in one module.
+Writes are meant to be grouped by the caller in `db.transaction(store.conn)` batches.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from desktop_app.core.store import db
+from desktop_app.core.platform.errors import CatalogError
+
+VECTOR_TABLE = "item_vectors"
+QUERY_VECTOR_DTYPE = np.float16
+_SOURCE_RANK = {"auto": 1, "folder": 2, "user": 3}
+
+
+class ModelMismatchError(CatalogError):
+    """The catalog was built with another embedding model; mixing vectors would make search meaningless."""
+
+
+@dataclass(frozen=True)
+class EmbeddingModel:
+    """What a catalog's vectors were made with; two catalogs agree only if all fields do."""
+
+    spec: str  # hub id or local folder the user gave
+    revision: str | None  # hub commit, or a fingerprint of a local folder's weights
+    dim: int
+    num_queries: int
+
+    def describe(self) -> str:
+        return f"{self.spec} ({self.revision[:12] if self.revision else 'unknown revision'}, {self.dim}-d)"
+
+
+@dataclass(frozen=True)
+class ItemRow:
+    id: int
+    path: str
+    category: str | None
+    category_source: str | None
+    category_score: float | None
+    color: str | None
+    color_score: float | None
+    width: int
+    height: int
+    thumbnail: str | None
+    content_hash: str
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+class CatalogStore:
+    def __init__(self, conn: db.Connection) -> None:
+        self.conn = conn
+
+    @classmethod
+    def open(cls, path: Path | str) -> CatalogStore:
+        return cls(db.connect(path))
+
+    def close(self) -> None:
+        self.conn.close()
+
+    # -- facts about the catalog -------------------------------------------------------------
+    def get_meta(self, key: str) -> Any:
+        row = self.conn.execute("SELECT value FROM catalog_meta WHERE key = ?", (key,)).fetchone()
+        return None if row is None else json.loads(row[0])
+
+    def set_meta(self, key: str, value: Any) -> None:
+        self.conn.execute(
+            "INSERT INTO catalog_meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            (key, json.dumps(value)),
+        )
+
+    def recorded_model(self) -> EmbeddingModel | None:
+        raw = self.get_meta("embedding_model")
+        return None if raw is None else EmbeddingModel(**raw)
+
+    def use_model(self, model: EmbeddingModel) -> None:
+        """Record the model of an empty catalog, or refuse one that differs from the recorded one."""
+        recorded = self.recorded_model()
+        if recorded is not None and recorded != model:
+            raise ModelMismatchError(
+                f"This catalog was built with {recorded.describe()}, not {model.describe()}.",
+                hint="Use the same model (it is the default when you give none), or rebuild: "
+                "`fashion-assistant index --rebuild` re-embeds every photo with the new model.",
+            )
+        if recorded is None:
+            self.set_meta("embedding_model", asdict(model))
+        self.ensure_vector_table(model.dim)
+
+    def forget_model(self) -> None:
+        """Drop every vector so the catalog can be rebuilt with another model; folders and corrections stay."""
+        self.conn.execute(f"DROP TABLE IF EXISTS {VECTOR_TABLE}")
+        self.conn.execute("DELETE FROM items")
+        self.conn.execute("DELETE FROM images")
+        self.conn.execute("DELETE FROM skipped")
+        self.conn.execute("DELETE FROM catalog_meta WHERE key IN ('embedding_model', 'precision')")
+
+    def ensure_vector_table(self, dim: int) -> None:
+        self.conn.execute(
+            f"CREATE VIRTUAL TABLE IF NOT EXISTS {VECTOR_TABLE} USING vec0("
+            f" item_id INTEGER PRIMARY KEY, embedding float[{int(dim)}] distance_metric=cosine,"
+            " category TEXT, color TEXT, folder_id INTEGER)"
+        )
+
+    def has_vector_table(self) -> bool:
+        row = self.conn.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (VECTOR_TABLE,)).fetchone()
+        return row is not None
+
+    # -- folders ------------------------------------------------------------------------------
+    def add_folder(self, path: Path) -> int:
+        key = str(path)
+        self.conn.execute("INSERT OR IGNORE INTO folders(path) VALUES (?)", (key,))
+        return int(self.conn.execute("SELECT id FROM folders WHERE path = ?", (key,)).fetchone()[0])
+
+    def folders(self) -> list[tuple[int, Path]]:
+        return [(int(r[0]), Path(r[1])) for r in self.conn.execute("SELECT id, path FROM folders ORDER BY path")]
+
+    def remove_folder(self, path: Path) -> int:
+        """Forget a folder and its items; returns how many items went."""
+        row = self.conn.execute("SELECT id FROM folders WHERE path = ?", (str(path),)).fetchone()
+        if row is None:
+            return 0
+        ids = [int(r[0]) for r in self.conn.execute("SELECT id FROM items WHERE folder_id = ?", (row[0],))]
+        self.remove_items(ids)
+        self.conn.execute("DELETE FROM folders WHERE id = ?", (row[0],))
+        return len(ids)
+
+    # -- photos and items ---------------------------------------------------------------------
+    def file_states(self) -> dict[str, tuple[int, int, int]]:
+        """path -> (item id, size, mtime_ns), to tell unchanged files without reading them."""
+        return {r[0]: (int(r[1]), int(r[2]), int(r[3])) for r in self.conn.execute("SELECT path, id, size, mtime_ns FROM items")}
+
+    def indexed_files(self) -> dict[str, tuple[int, int, int, str]]:
+        """path -> (item id, size, mtime_ns, content hash): what the indexer needs to tell moves and touches apart."""
+        rows = self.conn.execute("SELECT items.path, items.id, items.size, items.mtime_ns, images.content_hash"
+                                 " FROM items JOIN images ON images.id = items.image_id")
+        return {r[0]: (int(r[1]), int(r[2]), int(r[3]), str(r[4])) for r in rows}
+
+    def image_hashes(self) -> set[str]:
+        return {str(r[0]) for r in self.conn.execute("SELECT content_hash FROM images")}
+
+    def image_by_hash(self, content_hash: str) -> int | None:
+        row = self.conn.execute("SELECT id FROM images WHERE content_hash = ?", (content_hash,)).fetchone()
+        return None if row is None else int(row[0])
+
+    def add_image(self, content_hash: str, width: int, height: int, query_vectors: np.ndarray, thumbnail: str | None) -> int:
+        """query_vectors: (num_queries, dim), each row L2-normalised."""
+        queries = np.asarray(query_vectors, dtype=np.float32)
+        mean = queries.mean(axis=0)
+        mean /= max(float(np.linalg.norm(mean)), 1e-12)
+        cursor = self.conn.execute(
+            "INSERT INTO images(content_hash, width, height, query_vectors, mean_vector, thumbnail) VALUES (?, ?, ?, ?, ?, ?)",
+            (content_hash, width, height, queries.astype(QUERY_VECTOR_DTYPE).tobytes(), mean.astype(np.float32).tobytes(), thumbnail),
+        )
+        return int(cursor.lastrowid)
+
+    def put_item(self, path: str, folder_id: int, image_id: int, size: int, mtime_ns: int) -> int:
+        """Insert or replace the item at `path`; its tags start empty and its vector row is written."""
+        old = self.conn.execute("SELECT id FROM items WHERE path = ?", (path,)).fetchone()
+        if old is not None:
+            self.remove_items([int(old[0])])
+        cursor = self.conn.execute(
+            "INSERT INTO items(path, folder_id, image_id, size, mtime_ns) VALUES (?, ?, ?, ?, ?)",
+            (path, folder_id, image_id, size, mtime_ns),
+        )
+        item_id = int(cursor.lastrowid)
+        (mean,) = self.conn.execute("SELECT mean_vector FROM images WHERE id = ?", (image_id,)).fetchone()
+        self.conn.execute(
+            f"INSERT INTO {VECTOR_TABLE}(item_id, embedding, category, color, folder_id) VALUES (?, ?, '', '', ?)",
+            (item_id, mean, folder_id),
+        )
+        self.conn.execute("DELETE FROM skipped WHERE path = ?", (path,))
+        return item_id
+
+    def move_item(self, item_id: int, new_path: str, folder_id: int, size: int, mtime_ns: int) -> None:
+        """A renamed or moved file keeps its vectors and its user's corrections."""
+        self.conn.execute(
+            "UPDATE items SET path = ?, folder_id = ?, size = ?, mtime_ns = ? WHERE id = ?",
+            (new_path, folder_id, size, mtime_ns, item_id),
+        )
+        self.conn.execute(f"UPDATE {VECTOR_TABLE} SET folder_id = ? WHERE item_id = ?", (folder_id, item_id))
+
+    def touch_item(self, item_id: int, size: int, mtime_ns: int) -> None:
+        self.conn.execute("UPDATE items SET size = ?, mtime_ns = ? WHERE id = ?", (size, mtime_ns, item_id))
+
+    def remove_items(self, item_ids: Iterable[int]) -> None:
+        """Remove items, and their photos once no other file shows them.
+
+        Only the removed items' photos are candidates: a photo added in the same transaction and not
+        linked yet (put_item replacing a file's content) must survive.
+        """
+        ids = list(item_ids)
+        images: set[int] = set()
+        for item_id in ids:
+            row = self.conn.execute("SELECT image_id FROM items WHERE id = ?", (item_id,)).fetchone()
+            if row is not None:
+                images.add(int(row[0]))
+            self.conn.execute(f"DELETE FROM {VECTOR_TABLE} WHERE item_id = ?", (item_id,))
+            self.conn.execute("DELETE FROM items WHERE id = ?", (item_id,))
+        for image_id in images:
+            self.conn.execute("DELETE FROM images WHERE id = ? AND id NOT IN (SELECT image_id FROM items)", (image_id,))
+
+    # -- tags -----------------------------------------------------------------------------------
+    def set_tag(self, item_id: int, kind: str, value: str, source: str, score: float | None = None) -> bool:
+        """Set a tag unless a stronger source already decided it (user > folder > auto); True if set."""
+        row = self.conn.execute("SELECT source FROM tags WHERE item_id = ? AND kind = ?", (item_id, kind)).fetchone()
+        if row is not None and _SOURCE_RANK[row[0]] > _SOURCE_RANK[source]:
+            return False
+        self.conn.execute(
+            "INSERT INTO tags(item_id, kind, value, source, score) VALUES (?, ?, ?, ?, ?) "
+            "ON CONFLICT(item_id, kind) DO UPDATE SET value = excluded.value, source = excluded.source, score = excluded.score",
+            (item_id, kind, value, source, score),
+        )
+        self.conn.execute(f"UPDATE {VECTOR_TABLE} SET {'category' if kind == 'category' else 'color'} = ? WHERE item_id = ?",
+                          (value, item_id))
+        return True
+
+    def clear_tags(self, item_id: int) -> None:
+        """Forget an item's tags so they can be decided afresh (after a move into another folder)."""
+        self.conn.execute("DELETE FROM tags WHERE item_id = ?", (item_id,))
+        self.conn.execute(f"UPDATE {VECTOR_TABLE} SET category = '', color = '' WHERE item_id = ?", (item_id,))
+
+    def correction_for(self, content_hash: str, kind: str) -> str | None:
+        row = self.conn.execute("SELECT value FROM corrections WHERE content_hash = ? AND kind = ?", (content_hash, kind)).fetchone()
+        return None if row is None else str(row[0])
+
+    def correct(self, path: str, kind: str, value: str) -> None:
+        """Record a user's correction by content, and apply it to every file with that content."""
+        row = self.conn.execute(
+            "SELECT images.content_hash FROM items JOIN images ON images.id = items.image_id WHERE items.path = ?", (path,)
+        ).fetchone()
+        if row is None:
+            raise CatalogError(f"{path} is not in the catalog.", "Index its folder first, then correct its tags.")
+        self.conn.execute(
+            "INSERT INTO corrections(content_hash, kind, value) VALUES (?, ?, ?) "
+            "ON CONFLICT(content_hash, kind) DO UPDATE SET value = excluded.value, at = excluded.at",
+            (row[0], kind, value),
+        )
+        for (item_id,) in self.conn.execute(
+            "SELECT items.id FROM items JOIN images ON images.id = items.image_id WHERE images.content_hash = ?", (row[0],)
+        ).fetchall():
+            self.set_tag(int(item_id), kind, value, "user", None)
+
+    # -- skipped files ---------------------------------------------------------------------------
+    def skip(self, path: str, size: int | None, mtime_ns: int | None, reason: str) -> None:
+        self.conn.execute(
+            "INSERT INTO skipped(path, size, mtime_ns, reason) VALUES (?, ?, ?, ?) ON CONFLICT(path) DO UPDATE SET"
+            " size = excluded.size, mtime_ns = excluded.mtime_ns, reason = excluded.reason, at = excluded.at",
+            (path, size, mtime_ns, reason),
+        )
+
+    def skipped_states(self) -> dict[str, tuple[int | None, int | None, str]]:
+        return {r[0]: (r[1], r[2], r[3]) for r in self.conn.execute("SELECT path, size, mtime_ns, reason FROM skipped")}
+
+    def forget_skipped(self, paths: Iterable[str]) -> None:
+        self.conn.executemany("DELETE FROM skipped WHERE path = ?", ((p,) for p in paths))
+
+    def skipped(self) -> list[dict[str, str]]:
+        return [{"path": r[0], "reason": r[1]} for r in self.conn.execute("SELECT path, reason FROM skipped ORDER BY path")]
+
+    # -- reads -------------------------------------------------------------------------------------
+    _ITEM_SELECT = (
+        "SELECT items.id, items.path, c.value, c.source, c.score, k.value, k.score, images.width, images.height,"
+        " images.thumbnail, images.content_hash FROM items JOIN images ON images.id = items.image_id"
+        " LEFT JOIN tags c ON c.item_id = items.id AND c.kind = 'category'"
+        " LEFT JOIN tags k ON k.item_id = items.id AND k.kind = 'color'"
+    )
+
+    def items(self) -> list[ItemRow]:
+        return [ItemRow(*row) for row in self.conn.execute(self._ITEM_SELECT + " ORDER BY items.path")]
+
+    def items_by_id(self, item_ids: Sequence[int]) -> dict[int, ItemRow]:
+        if not item_ids:
+            return {}
+        marks = ",".join("?" * len(item_ids))
+        rows = self.conn.execute(self._ITEM_SELECT + f" WHERE items.id IN ({marks})", list(item_ids))
+        return {int(r[0]): ItemRow(*r) for r in rows}
+
+    def item_count(self) -> int:
+        return int(self.conn.execute("SELECT COUNT(*) FROM items").fetchone()[0])
+
+    def counts_by_category(self) -> dict[str, int]:
+        rows = self.conn.execute(
+            "SELECT COALESCE(t.value, 'untagged'), COUNT(*) FROM items"
+            " LEFT JOIN tags t ON t.item_id = items.id AND t.kind = 'category' GROUP BY 1 ORDER BY 1"
+        )
+        return {r[0]: int(r[1]) for r in rows}
+
+    def categories(self) -> list[str]:
+        """The categories present in the catalog, for filters and the classifier's schema."""
+        return [r[0] for r in self.conn.execute("SELECT DISTINCT value FROM tags WHERE kind = 'category' ORDER BY value")]
+
+    def knn(
+        self,
+        vector: np.ndarray,
+        k: int,
+        categories: Sequence[str] = (),
+        colors: Sequence[str] = (),
+        folder_ids: Sequence[int] = (),
+    ) -> list[tuple[int, float]]:
+        """Nearest items by cosine distance of mean vectors; filters run inside sqlite-vec's scan."""
+        if not self.has_vector_table():
+            return []
+        sql = f"SELECT item_id, distance FROM {VECTOR_TABLE} WHERE embedding MATCH ? AND k = ?"
+        args: list[Any] = [np.asarray(vector, dtype=np.float32).tobytes(), int(k)]
+        for column, values in (("category", categories), ("color", colors), ("folder_id", folder_ids)):
+            if values:
+                sql += f" AND {column} IN ({','.join('?' * len(values))})"
+                args.extend(values)
+        return [(int(r[0]), float(r[1])) for r in self.conn.execute(sql + " ORDER BY distance", args)]
+
+    def query_vectors(self, item_ids: Sequence[int]) -> dict[int, np.ndarray]:
+        """item id -> (num_queries, dim) float32 query vectors, for re-ranking candidates."""
+        model = self.recorded_model()
+        if model is None or not item_ids:
+            return {}
+        marks = ",".join("?" * len(item_ids))
+        rows = self.conn.execute(
+            f"SELECT items.id, images.query_vectors FROM items JOIN images ON images.id = items.image_id WHERE items.id IN ({marks})",
+            list(item_ids),
+        )
+        return {
+            int(r[0]): np.frombuffer(r[1], dtype=QUERY_VECTOR_DTYPE).reshape(model.num_queries, model.dim).astype(np.float32)
+            for r in rows
+        }
+
+    # -- reads for search (core/search/searcher.py) ---------------------------------------------------------
+    def sample_item_ids(self, n: int) -> list[int]:
+        """About n item ids spread over the catalog, the same ones until it changes: the background
+        sample that search standardises scores against."""
+        step = max(1, self.item_count() // max(1, n))
+        return [int(r[0]) for r in self.conn.execute("SELECT id FROM items WHERE id % ? = 0 ORDER BY id LIMIT ?", (step, n))]
+
+    def has_tag(self, kind: str, value: str) -> bool:
+        """Whether any item carries this tag: an indexed lookup, where listing every category scans the tags."""
+        row = self.conn.execute("SELECT 1 FROM tags WHERE kind = ? AND value = ? LIMIT 1", (kind, value)).fetchone()
+        return row is not None
+
+    def item_ids_under(self, prefix: str, categories: Sequence[str] = (), colors: Sequence[str] = ()) -> list[int]:
+        """Items whose path starts with `prefix` (a folder ending in a separator), optionally by tag: for a
+        subfolder of an added folder, which the vector index has no column for."""
+        sql = "SELECT items.id FROM items WHERE substr(items.path, 1, ?) = ?"
+        args: list[Any] = [len(prefix), prefix]
+        for kind, values in (("category", categories), ("color", colors)):
+            if values:
+                sql += (f" AND EXISTS (SELECT 1 FROM tags WHERE tags.item_id = items.id AND tags.kind = '{kind}'"
+                        f" AND tags.value IN ({','.join('?' * len(values))}))")
+                args.extend(values)
+        return [int(r[0]) for r in self.conn.execute(sql, args)]
