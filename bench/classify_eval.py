@@ -19,8 +19,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from desktop_app.core.platform.app_context import open_context
 from desktop_app.core.agents.classifier import combine, open_classifier
+from desktop_app.core.platform.app_context import open_context
 
 DATA = Path(__file__).resolve().parent / "data" / "classify_labelled.jsonl"
 

@@ -30,12 +30,12 @@ def main() -> int:
 
     import numpy as np
 
-    from desktop_app.core.store import db
-
     from desktop_app.core.catalog import scanner
-    from desktop_app.core.embedding.blip2 import resolve_blip2
     from desktop_app.core.catalog.indexer import ModelProvider, index_folders
+    from desktop_app.core.embedding.blip2 import resolve_blip2
     from desktop_app.core.platform.paths import resolve_paths
+    from desktop_app.core.store import db
+    from desktop_app.core.store.catalog import Catalog
     from desktop_app.core.store.catalog_store import CatalogStore
     from tests.stand_in_models import build_tiny_blip2
 
@@ -63,7 +63,7 @@ def main() -> int:
         print(f"catalog of {store.item_count()} items filled in {time.perf_counter() - started:.1f} s (setup, not timed)")
 
         started = time.perf_counter()
-        report = index_folders(store, None, models)
+        report = index_folders(Catalog(store.conn, paths.db_path), None, models)
         core = time.perf_counter() - started
         store.close()
         assert report.unchanged == args.files and report.indexed == 0, report

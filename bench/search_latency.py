@@ -37,13 +37,13 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from desktop_app.core.store import db
-
+from desktop_app.core.catalog.vocabulary import CATEGORIES, COLORS
 from desktop_app.core.embedding import onnx_encoder
 from desktop_app.core.platform.app_context import AppContext, open_context
-from desktop_app.core.search.searcher import MIN_CANDIDATES, OVERFETCH, EncodedQuery, Scorer, Searcher, SearchQuery, mean_vectors, text_scores
-from desktop_app.core.store.catalog_store import CatalogStore
-from desktop_app.core.catalog.vocabulary import CATEGORIES, COLORS
+from desktop_app.core.search.searcher import MIN_CANDIDATES, OVERFETCH, EncodedQuery, Scorer, Searcher, SearchQuery, text_scores
+from desktop_app.core.store import db
+from desktop_app.core.store.catalog import Catalog
+from desktop_app.core.store.catalog_store import CatalogStore, mean_vectors
 
 DIM, QUERIES_PER_PHOTO, BATCH = 256, 32, 2000
 _OCCASIONS = ["for summer", "for the office", "for a wedding", "for the beach", "casual", "formal", "for winter", "for a party"]
@@ -154,7 +154,7 @@ def main() -> int:
              for _ in range(args.queries)]
     category = "dress"
 
-    searcher = Searcher(context)
+    searcher = Searcher(context, Catalog.open(context.paths.db_path))
     with mock.patch.object(onnx_encoder, "open_cached_text", return_value=None):  # this searcher keeps the torch text tower
         for text in texts[:3]:  # load the text tower, take the background sample, warm the page cache
             searcher.search(SearchQuery(text=text, k=k))
@@ -262,7 +262,7 @@ def _fast_text_searcher(context: AppContext, model_folder: Path, warm_up: list[s
     prepared = onnx_encoder.prepare_text(resolve_blip2(str(model_folder), context.paths), context.paths.prepared_dir)
     how = f"prepared in {prepared.seconds:.0f} s" if prepared.seconds else "prepared by an earlier run"
     print(f"ONNX int8 text tower: agreement with fp32 {prepared.agreement:.4f} on {prepared.samples} texts ({how})", flush=True)
-    searcher = Searcher(context)
+    searcher = Searcher(context, Catalog.open(context.paths.db_path))
     for text in warm_up:
         searcher.search(SearchQuery(text=text, k=k))
     assert type(searcher._text).__name__ == "OnnxTextEncoder", "the prepared text tower was not used"

@@ -58,7 +58,7 @@ def main(out_dir: Path) -> int:
     wait_until(lambda: window.catalog.progress.maximum() > 0 and window.catalog.progress.value() >= 3
                and window.catalog.folders.count() == 1)
     shot("indexing.png")
-    wait_until(lambda: window.catalog.index_worker is None and window.catalog.stats["items"] == 24)
+    wait_until(lambda: window.catalog.index_worker is None and window.catalog.stats.items == 24)
 
     window.search.query.setText("a white t-shirt for summer")
     window.search.run_search()

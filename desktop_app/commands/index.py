@@ -7,10 +7,11 @@ import json
 import sys
 import time
 
-from desktop_app.core.platform.app_context import AppContext
-from desktop_app.core.catalog.operations import index_catalog
 from desktop_app.core.catalog.indexer import IndexReport
+from desktop_app.core.catalog.operations import index_catalog
+from desktop_app.core.platform.app_context import AppContext
 from desktop_app.core.platform.jobs import Progress, no_progress
+from desktop_app.core.store.catalog import Catalog
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -49,10 +50,11 @@ def progress_bar(stream=sys.stderr, width: int = 28) -> Progress:
 
 def run(args: argparse.Namespace, context: AppContext) -> int:
     show = progress_bar() if not args.json and sys.stderr.isatty() else no_progress
-    report = index_catalog(
-        context, args.paths or None, blip2=args.blip2, precision=args.precision, backend=args.backend, batch_size=args.batch_size,
-        threads=args.threads, rebuild=args.rebuild, progress=show,
-    )
+    with Catalog.open(context.paths.db_path) as catalog:
+        report = index_catalog(
+            catalog, context, args.paths or None, blip2=args.blip2, precision=args.precision, backend=args.backend,
+            batch_size=args.batch_size, threads=args.threads, rebuild=args.rebuild, progress=show,
+        )
     if show is not no_progress:
         sys.stderr.write("\n")
     if args.json:

@@ -6,7 +6,7 @@ import argparse
 import json
 
 from desktop_app.core.platform.app_context import AppContext
-from desktop_app.core.store.catalog_store import CatalogStore
+from desktop_app.core.store.catalog import Catalog
 
 FIELDS = ("path", "category", "category_source", "color", "width", "height")
 
@@ -18,11 +18,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace, context: AppContext) -> int:
-    store = CatalogStore.open(context.paths.db_path)
-    try:
-        items = [{name: getattr(row, name) for name in FIELDS} for row in store.items()]
-    finally:
-        store.close()
+    with Catalog.open(context.paths.db_path) as catalog:
+        items = [{name: getattr(row, name) for name in FIELDS} for row in catalog.store.items()]
     if args.json:
         print(json.dumps(items, ensure_ascii=False))
         return 0

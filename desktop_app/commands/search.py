@@ -9,6 +9,7 @@ from pathlib import Path
 
 from desktop_app.core.platform.app_context import AppContext
 from desktop_app.core.search.searcher import Searcher, SearchHit, SearchQuery
+from desktop_app.core.store.catalog import Catalog
 
 _EPILOG = """\
 Terms: operators stand alone, a weight prefixes a term, a file name with a photo suffix is an example photo:
@@ -45,11 +46,8 @@ def run(args: argparse.Namespace, context: AppContext) -> int:
         colors=args.color, folder=args.folder, k=args.k, min_score=args.min_score,
     )
     started = time.perf_counter()
-    searcher = Searcher(context, blip2=args.blip2)
-    try:
-        hits = searcher.search(query)
-    finally:
-        searcher.close()
+    with Catalog.open(context.paths.db_path) as catalog:
+        hits = Searcher(context, catalog, blip2=args.blip2).search(query)
     seconds = time.perf_counter() - started
     if args.json:
         print(json.dumps({"results": [hit.to_json() for hit in hits], "seconds": round(seconds, 3)}, indent=2))

@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 import json
 
-from desktop_app.core.platform.app_context import AppContext
 from desktop_app.core.catalog.operations import catalog_stats
-from desktop_app.core.store.catalog_store import EmbeddingModel
+from desktop_app.core.platform.app_context import AppContext
+from desktop_app.core.store.catalog import Catalog
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -17,22 +17,23 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace, context: AppContext) -> int:
-    stats = catalog_stats(context)
-    model = EmbeddingModel(**stats["model"]) if stats["model"] else None
+    with Catalog.open(context.paths.db_path) as catalog:
+        stats = catalog_stats(catalog)
     if args.json:
-        print(json.dumps(stats, ensure_ascii=False))
+        print(json.dumps(stats.to_json(), ensure_ascii=False))
         return 0
-    print(f"Catalog  {stats['catalog']}")
-    print(f"Model    {model.describe() if model else 'none yet (nothing indexed)'}")
-    if stats["precision"]:
-        print(f"Precision {stats['precision']['choice']} (int8 vs fp32 agreement {stats['precision'].get('agreement', '-')})")
-    for folder in stats["folders"]:
+    print(f"Catalog  {stats.catalog}")
+    print(f"Model    {stats.model.describe() if stats.model else 'none yet (nothing indexed)'}")
+    if stats.encoder:
+        agreement = stats.encoder.agreement if stats.encoder.agreement is not None else "-"
+        print(f"Precision {stats.encoder.precision} (int8 vs fp32 agreement {agreement})")
+    for folder in stats.folders:
         print(f"Folder   {folder}")
-    print(f"Items    {stats['items']}")
-    for category, count in stats["categories"].items():
+    print(f"Items    {stats.items}")
+    for category, count in stats.categories.items():
         print(f"  {category:<12} {count}")
-    if stats["skipped"]:
-        print(f"Skipped  {len(stats['skipped'])}")
-        for entry in stats["skipped"]:
-            print(f"  {entry['path']}: {entry['reason']}")
+    if stats.skipped:
+        print(f"Skipped  {len(stats.skipped)}")
+        for entry in stats.skipped:
+            print(f"  {entry.path}: {entry.reason}")
     return 0

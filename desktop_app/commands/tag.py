@@ -5,10 +5,11 @@ from __future__ import annotations
 import argparse
 
 from desktop_app.core.catalog import vocabulary
-from desktop_app.core.platform.app_context import AppContext
 from desktop_app.core.catalog.operations import correct_tags
-from desktop_app.core.platform.errors import UserError
 from desktop_app.core.catalog.scanner import normalise_path
+from desktop_app.core.platform.app_context import AppContext
+from desktop_app.core.platform.errors import UserError
+from desktop_app.core.store.catalog import Catalog
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -34,6 +35,7 @@ def run(args: argparse.Namespace, context: AppContext) -> int:
     if not changes:
         raise UserError("Nothing to change.", "Give --category and/or --color.")
     path = str(normalise_path(args.path))
-    correct_tags(context, path, changes)
+    with Catalog.open(context.paths.db_path) as catalog:
+        correct_tags(catalog, path, changes)
     print(f"{path}: " + ", ".join(f"{kind} = {value}" for kind, value in changes.items()))
     return 0

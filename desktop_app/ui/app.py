@@ -56,8 +56,13 @@ def main(argv: list[str] | None = None) -> int:
     sys.excepthook = _log_uncaught
     apply_theme(context.settings.theme)
     runner = BackgroundRunner()
-    app.aboutToQuit.connect(lambda: runner.shutdown(10.0))
     window = MainWindow(context, runner)
+
+    def quit_cleanly() -> None:
+        runner.shutdown(10.0)
+        window.catalogs.close_all()  # after the workers, whose threads hold the handles
+
+    app.aboutToQuit.connect(quit_cleanly)
     window.show()
     if not args.self_test:
         def greet_once(_stats: object) -> None:
@@ -74,7 +79,7 @@ def main(argv: list[str] | None = None) -> int:
 
         def finish() -> None:
             ok = usable()
-            items = window.catalog.stats["items"] if window.catalog.stats else "?"
+            items = window.catalog.stats.items if window.catalog.stats else "?"
             print(f"self-test: window shown, catalog loaded ({items} items), models checked: {'ok' if ok else 'FAILED'}")
             app.exit(0 if ok else 1)
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -20,9 +19,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.core.platform.app_context import AppContext
-from desktop_app.core.catalog.operations import catalog_stats, forget_folder, index_catalog
 from desktop_app.core.catalog.indexer import IndexReport
+from desktop_app.core.catalog.operations import catalog_stats, forget_folder, index_catalog
+from desktop_app.core.platform.app_context import AppContext
+from desktop_app.core.store.catalog import CatalogStats, ThreadCatalogs
 from desktop_app.ui.errors import show_error
 from desktop_app.ui.workers import BackgroundRunner, Worker
 
@@ -35,15 +35,16 @@ def _plain_label(text: str = "") -> QLabel:
 
 
 class CatalogPanel(QWidget):
-    stats_changed = Signal(object)  # the catalog_stats dict
+    stats_changed = Signal(object)  # CatalogStats
     indexing_changed = Signal(bool)
     index_finished = Signal(object)  # IndexReport
 
-    def __init__(self, context: AppContext, runner: BackgroundRunner, parent: QWidget | None = None) -> None:
+    def __init__(self, context: AppContext, runner: BackgroundRunner, catalogs: ThreadCatalogs, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.context = context
+        self.catalogs = catalogs
         self.runner = runner
-        self.stats: dict[str, Any] | None = None
+        self.stats: CatalogStats | None = None
         self.index_worker: Worker | None = None
         self._refresh_id = 0
         self.last_error: BaseException | None = None
@@ -100,28 +101,28 @@ class CatalogPanel(QWidget):
         """Reads run on the pool, two at a time, so an older read can finish last: only the newest is shown."""
         self._refresh_id += 1
         refresh_id = self._refresh_id
-        worker = self.runner.run(catalog_stats, self.context)
+        worker = self.runner.run(self.catalogs.bound(catalog_stats))
         worker.result.connect(lambda stats: self._show_stats(refresh_id, stats))
         worker.error.connect(self._failed)
 
-    def _show_stats(self, refresh_id: int, stats: dict[str, Any]) -> None:
+    def _show_stats(self, refresh_id: int, stats: CatalogStats) -> None:
         if refresh_id != self._refresh_id:
             return
         self.stats = stats
         self.folders.clear()
-        self.folders.addItems(stats["folders"])
-        counts = stats["categories"]
+        self.folders.addItems(stats.folders)
+        counts = stats.categories
         self.counts.setText(
-            f"{stats['items']} photos: " + ", ".join(f"{name} {n}" for name, n in counts.items()) if counts else "No photos indexed yet."
+            f"{stats.items} photos: " + ", ".join(f"{name} {n}" for name, n in counts.items()) if counts else "No photos indexed yet."
         )
         self.skipped.clear()
-        for entry in stats["skipped"]:
-            item = QTreeWidgetItem([entry["path"], entry["reason"]])
-            item.setToolTip(0, entry["path"])
-            item.setToolTip(1, entry["reason"])
+        for entry in stats.skipped:
+            item = QTreeWidgetItem([entry.path, entry.reason])
+            item.setToolTip(0, entry.path)
+            item.setToolTip(1, entry.reason)
             self.skipped.addTopLevelItem(item)
-        self.skipped_label.setText(f"Skipped files: {len(stats['skipped'])}" if stats["skipped"] else "No skipped files.")
-        self.skipped.setVisible(bool(stats["skipped"]))
+        self.skipped_label.setText(f"Skipped files: {len(stats.skipped)}" if stats.skipped else "No skipped files.")
+        self.skipped.setVisible(bool(stats.skipped))
         self.stats_changed.emit(stats)
 
     # -- folders ------------------------------------------------------------------------------------
@@ -134,7 +135,7 @@ class CatalogPanel(QWidget):
         item = self.folders.currentItem()
         if item is None or self.index_worker is not None:
             return
-        worker = self.runner.run(forget_folder, self.context, Path(item.text()), lane="store")
+        worker = self.runner.run(self.catalogs.bound(forget_folder), Path(item.text()), lane="store")
         worker.result.connect(lambda _n: self.refresh())
         worker.error.connect(self._failed)
 
@@ -145,7 +146,7 @@ class CatalogPanel(QWidget):
         started = time.monotonic()
         # backend "auto": the fast ONNX encoder when it is available and agrees with fp32. Its one-time
         # preparation runs in a child process, so neither its memory nor its GIL-holding export reach the window.
-        worker = self.runner.run(index_catalog, self.context, roots, lane="store")
+        worker = self.runner.run(self.catalogs.bound(index_catalog), self.context, roots, lane="store")
         worker.progress.connect(self._on_progress)
         worker.result.connect(lambda report: self._index_done(report, started))
         worker.error.connect(self._failed)

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMessageBox, QTa
 from desktop_app import APP_DISPLAY_NAME, __version__
 from desktop_app.core import doctor
 from desktop_app.core.platform.app_context import AppContext
+from desktop_app.core.store.catalog import CatalogStats, ThreadCatalogs
 from desktop_app.ui.assistant_panel import AssistantPanel
 from desktop_app.ui.catalog_panel import CatalogPanel
 from desktop_app.ui.first_run import FirstRunWizard
@@ -30,13 +31,15 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(APP_DISPLAY_NAME)
         self.resize(1280, 800)
 
-        self.catalog = CatalogPanel(context, runner, self)
+        # One catalog handle per worker thread; closed when the app quits, after the workers stopped.
+        self.catalogs = ThreadCatalogs(context.paths.db_path)
+        self.catalog = CatalogPanel(context, runner, self.catalogs, self)
         dock = QDockWidget("Catalog", self)
         dock.setObjectName("catalogDock")
         dock.setWidget(self.catalog)
         dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
-        self.search = SearchPanel(context, runner, self)
+        self.search = SearchPanel(context, runner, self.catalogs, self)
         self.tabs = QTabWidget(self)
         self.tabs.addTab(self.search, "Search")
         self.assistant = AssistantPanel(context, runner, self.search, self)
@@ -92,8 +95,8 @@ class MainWindow(QMainWindow):
         self.search.query.selectAll()
 
     # -- state -------------------------------------------------------------------------------------------
-    def _catalog_stats(self, stats: dict[str, Any]) -> None:
-        present = [name for name in stats["categories"] if name != "untagged"]
+    def _catalog_stats(self, stats: CatalogStats) -> None:
+        present = [name for name in stats.categories if name != "untagged"]
         if present:
             self.search.set_categories(sorted(set(present)))
 
@@ -122,7 +125,7 @@ class MainWindow(QMainWindow):
 
     def maybe_first_run(self) -> None:
         """The wizard greets a new user once: no folders yet and never finished or skipped."""
-        if not self.context.settings.first_run_done and self.catalog.stats is not None and not self.catalog.stats["folders"]:
+        if not self.context.settings.first_run_done and self.catalog.stats is not None and not self.catalog.stats.folders:
             self.open_first_run()
 
     def open_first_run(self) -> FirstRunWizard:

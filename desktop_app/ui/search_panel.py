@@ -19,10 +19,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.core.platform.app_context import AppContext
 from desktop_app.core.catalog.operations import correct_tags
-from desktop_app.core.search.searcher import Searcher, SearchHit, SearchQuery
 from desktop_app.core.catalog.vocabulary import CATEGORIES, COLORS
+from desktop_app.core.platform.app_context import AppContext
+from desktop_app.core.search.searcher import Searcher, SearchHit, SearchQuery
+from desktop_app.core.store.catalog import ThreadCatalogs
 from desktop_app.ui.errors import show_error
 from desktop_app.ui.photo_input import PhotoInput
 from desktop_app.ui.results_model import THUMB_SIZE, ResultRow, ResultsModel
@@ -66,9 +67,10 @@ class SearchPanel(QWidget):
     searched = Signal(int)  # number of results, for the status bar
     catalog_changed = Signal()  # a correction was saved
 
-    def __init__(self, context: AppContext, runner: BackgroundRunner, parent: QWidget | None = None) -> None:
+    def __init__(self, context: AppContext, runner: BackgroundRunner, catalogs: ThreadCatalogs, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.context = context
+        self.catalogs = catalogs
         self.runner = runner
         self._searcher: Searcher | None = None
         self._request = 0
@@ -130,9 +132,10 @@ class SearchPanel(QWidget):
         )
 
     def searcher(self) -> Searcher:
-        """Created on the search lane and kept, so its BLIP-2 towers stay warm between queries."""
+        """Created on the search lane (with that thread's catalog handle) and kept, so its BLIP-2 towers stay
+        warm between queries."""
         if self._searcher is None:
-            self._searcher = Searcher(self.context)
+            self._searcher = Searcher(self.context, self.catalogs.get())
         return self._searcher
 
     def run_search(self) -> None:
@@ -193,7 +196,7 @@ class SearchPanel(QWidget):
         menu.popup(self.view.viewport().mapToGlobal(point))
 
     def correct(self, path: str, category: str) -> None:
-        worker = self.runner.run(correct_tags, self.context, path, {"category": category}, lane="store")
+        worker = self.runner.run(self.catalogs.bound(correct_tags), path, {"category": category}, lane="store")
         worker.result.connect(lambda _: self._corrected(path, category))
         worker.error.connect(self._correct_failed)
 

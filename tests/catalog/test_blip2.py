@@ -9,8 +9,12 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from desktop_app.core.catalog.operations import resolve_catalog_model
 from desktop_app.core.embedding import blip2
+from desktop_app.core.platform.app_context import AppContext
 from desktop_app.core.platform.errors import ModelMissingError
+from desktop_app.core.platform.settings import Settings
+from desktop_app.core.store.catalog import Catalog
 from desktop_app.core.store.catalog_store import CatalogStore
 
 
@@ -64,9 +68,12 @@ def test_local_fingerprint_follows_content_not_location(app_paths, tiny_blip2: P
 
 
 def test_catalog_model_defaults_to_the_recorded_one(app_paths, store: CatalogStore, tiny_blip2: Path) -> None:
-    other = blip2.resolve_catalog_model(store, app_paths, None, str(tiny_blip2))
+    context = AppContext(app_paths, Settings(blip2_model=str(tiny_blip2)))
+    catalog = Catalog(store.conn, app_paths.db_path)
+    other = resolve_catalog_model(catalog, context)
     store.use_model(blip2.model_identity(other))
-    assert blip2.resolve_catalog_model(store, app_paths, None, "Salesforce/blip2-itm-vit-g").spec == other.spec
+    context.settings.blip2_model = "Salesforce/blip2-itm-vit-g"
+    assert resolve_catalog_model(catalog, context).spec == other.spec
 
 
 def test_our_preprocessing_matches_the_blip_processor(tiny_models, one_photo: Path) -> None:

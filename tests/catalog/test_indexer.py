@@ -9,11 +9,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from desktop_app.core.store import db
-
 from desktop_app.core.catalog import indexer
 from desktop_app.core.embedding.blip2 import model_identity
 from desktop_app.core.platform.jobs import Cancelled, CancelToken
+from desktop_app.core.store import db
+from desktop_app.core.store.catalog import Catalog
 from desktop_app.core.store.catalog_store import VECTOR_TABLE, CatalogStore, EmbeddingModel, ModelMismatchError
 from tests.catalog.conftest import BAD_CORPUS_EXPECTED, build_bad_corpus
 
@@ -21,7 +21,7 @@ from tests.catalog.conftest import BAD_CORPUS_EXPECTED, build_bad_corpus
 def run(store: CatalogStore, models, roots=None, **kwargs) -> indexer.IndexReport:
     kwargs.setdefault("precision", "fp32")
     kwargs.setdefault("batch_size", 4)
-    return indexer.index_folders(store, roots, models, **kwargs)
+    return indexer.index_folders(Catalog(store.conn, Path("catalog.sqlite3")), roots, models, **kwargs)
 
 
 def count(store: CatalogStore, table: str) -> int:

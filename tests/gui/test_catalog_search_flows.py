@@ -17,7 +17,7 @@ def _index(qtbot, window, folder: Path) -> None:
     assert worker is not None
     with qtbot.waitSignal(window.catalog.index_finished, timeout=120_000):
         pass
-    qtbot.waitUntil(lambda: window.catalog.stats is not None and window.catalog.stats["items"] > 0, timeout=120_000)
+    qtbot.waitUntil(lambda: window.catalog.stats is not None and window.catalog.stats.items > 0, timeout=120_000)
 
 
 def _search(qtbot, window) -> None:
@@ -28,8 +28,8 @@ def _search(qtbot, window) -> None:
 def test_add_folder_index_and_search_by_words_and_photo(qtbot, window, photo_folder: Path) -> None:
     _index(qtbot, window, photo_folder)
     stats = window.catalog.stats
-    assert stats["items"] == 6
-    assert set(stats["categories"]) == {"shoes", "shirt", "pants"}
+    assert stats.items == 6
+    assert set(stats.categories) == {"shoes", "shirt", "pants"}
     assert window.catalog.folders.count() == 1
     assert "6 photos" in window.catalog.counts.text()
 
@@ -63,11 +63,11 @@ def test_correct_a_category_and_it_survives_a_rescan(qtbot, window, photo_folder
         qtbot.waitUntil(lambda: window.search.last_error is not None or "Saved" in window.search.status.text(), timeout=120_000)
         assert window.search.last_error is None
     assert next(r for r in window.search.model.rows() if r.path == target.path).category == "jersey"
-    qtbot.waitUntil(lambda: "jersey" in window.catalog.stats["categories"], timeout=120_000)
+    qtbot.waitUntil(lambda: "jersey" in window.catalog.stats.categories, timeout=120_000)
     with qtbot.waitSignal(window.catalog.index_finished, timeout=120_000):
         window.catalog.start_index(None)
     qtbot.waitUntil(lambda: window.catalog.index_worker is None, timeout=120_000)
-    qtbot.waitUntil(lambda: window.catalog.stats["categories"].get("jersey") == 1, timeout=120_000)
+    qtbot.waitUntil(lambda: window.catalog.stats.categories.get("jersey") == 1, timeout=120_000)
 
 
 def test_a_bad_query_photo_shows_a_message_not_a_traceback(qtbot, window, photo_folder: Path, tmp_path: Path) -> None:

@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from desktop_app.core.platform.app_context import AppContext, open_context
+from desktop_app.core.store.catalog import Catalog as Handle
 from desktop_app.core.store.catalog_store import CatalogStore
 
 
@@ -22,19 +23,19 @@ class Catalog:
     def store(self) -> CatalogStore:
         return CatalogStore.open(self.context.paths.db_path)
 
+    def handle(self) -> Handle:
+        return Handle.open(self.context.paths.db_path)
+
 
 def build_catalog(root: Path, blip2: Path, photos: Path) -> Catalog:
-    from desktop_app.core.embedding.blip2 import resolve_blip2
     from desktop_app.core.catalog.indexer import ModelProvider, index_folders
+    from desktop_app.core.embedding.blip2 import resolve_blip2
 
     context = open_context(data_dir=root / "data")
-    store = CatalogStore.open(context.paths.db_path)
-    try:
+    with Handle.open(context.paths.db_path) as handle:
         models = ModelProvider(resolve_blip2(str(blip2), context.paths), context.paths.cache_dir)
-        report = index_folders(store, [photos], models, thumbnails_dir=context.paths.thumbnails_dir)
+        report = index_folders(handle, [photos], models, thumbnails_dir=context.paths.thumbnails_dir)
         assert not report.skipped, report.skipped
-    finally:
-        store.close()
     return Catalog(context, photos)
 
 
@@ -72,6 +73,8 @@ def catalog(tiny_blip2: Path, product_photos: Path, tmp_path_factory: pytest.Tem
 def searcher(catalog: Catalog) -> Iterator:
     from desktop_app.core.search.searcher import Searcher
 
-    warm = Searcher(catalog.context)
+    handle = catalog.handle()
+    warm = Searcher(catalog.context, handle)
     yield warm
     warm.close()
+    handle.close()

@@ -57,7 +57,7 @@ def test_deleted_files_never_come_back(
     catalog = build_catalog(tmp_path, tiny_blip2, photos)
     gone = photos / "pants" / "10259.jpg"
     example = shutil.copy(gone, tmp_path / "example.jpg")
-    searcher = Searcher(catalog.context)
+    searcher = Searcher(catalog.context, catalog.handle())
     try:
         assert searcher.search(SearchQuery(image=Path(example), k=1))[0].path == str(gone)
         gone.unlink()  # deleted on disk, not yet re-scanned: never shown
@@ -144,7 +144,7 @@ def test_a_users_own_category_can_be_filtered_on(tiny_blip2: Path, product_photo
         store.correct(str(scarf), "category", "scarf")
     finally:
         store.close()
-    searcher = Searcher(catalog.context)
+    searcher = Searcher(catalog.context, catalog.handle())
     try:
         hits = searcher.search(SearchQuery(text="shoes", categories=["scarf"], k=10))
         assert [(h.path, h.category, h.category_source) for h in hits] == [(str(scarf), "scarf", "user")]

@@ -30,17 +30,14 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
-from desktop_app.core.store import db
-
-from desktop_app.core.catalog import imaging
-
-from desktop_app.core.catalog import scanner
-
-from desktop_app.core.catalog import tagging
+from desktop_app.core.catalog import imaging, scanner, tagging
 from desktop_app.core.embedding.blip2 import AGREEMENT_THRESHOLD, agreement
+from desktop_app.core.embedding.encoders import open_vision_encoder
 from desktop_app.core.platform.child_process import ChildDied, run_in_child
 from desktop_app.core.platform.errors import UserError
 from desktop_app.core.platform.jobs import CancelToken, Progress, no_progress
+from desktop_app.core.store import db
+from desktop_app.core.store.catalog import Catalog, EncoderChoice
 from desktop_app.core.store.catalog_store import CatalogStore, EmbeddingModel
 
 if TYPE_CHECKING:
@@ -52,7 +49,6 @@ log = logging.getLogger(__name__)
 PrecisionChoice = Literal["auto", "fp32", "int8"]
 BackendChoice = Literal["auto", "onnx", "torch"]
 AGREEMENT_SAMPLE = 4
-PRECISION_META = "precision"
 
 
 class FolderNotFoundError(UserError):
@@ -122,11 +118,11 @@ class ModelProvider:
         return self._labels
 
     def vision(self, precision: Literal["fp32", "int8"]) -> VisionEncoder:
-        from desktop_app.core.embedding.blip2 import VisionEncoder
-
         if self._vision is None or self._vision.precision != precision:
             self._vision = None  # free the old weights before loading new ones
-            self._vision = VisionEncoder(self.resolved, precision=precision, device=self.device, threads=self.threads)
+            self._vision = open_vision_encoder(self.resolved, EncoderChoice("torch", precision), None,  # type: ignore[assignment]
+                                               threads=self.threads, device=self.device)
+        assert self._vision is not None
         return self._vision
 
     def fast_vision(self, sample: np.ndarray, progress: Progress, cancel: CancelToken) -> tuple[OnnxVisionEncoder | None, str]:
@@ -229,9 +225,10 @@ def _duration(seconds: float) -> str:
 
 
 class _Run:
-    def __init__(self, store: CatalogStore, models: ModelProvider, precision: PrecisionChoice, batch_size: int,
+    def __init__(self, catalog: Catalog, models: ModelProvider, precision: PrecisionChoice, batch_size: int,
                  thumbnails_dir: Path | None, progress: Progress, cancel: CancelToken) -> None:
-        self.store = store
+        self.catalog = catalog
+        self.store = catalog.store
         self.models = models
         self.precision = precision
         self.batch_size = max(1, batch_size)
@@ -246,23 +243,25 @@ class _Run:
         if self.encoder is not None:
             return self.encoder
         sample = first_pixels[:AGREEMENT_SAMPLE]
-        recorded = self.store.get_meta(PRECISION_META) if self.precision == "auto" else None
+        recorded = self.catalog.encoder_choice() if self.precision == "auto" else None
         why_not_onnx = "fp32 was asked for"
         # A catalog built by torch stays with torch unless re-built; fp32 asked for means the torch fp32 model.
-        if self.precision != "fp32" and (recorded is None or recorded.get("backend") == "onnx"):
+        if self.precision != "fp32" and (recorded is None or recorded.backend == "onnx"):
             fast, why_not_onnx = self.models.fast_vision(sample, self._preparing, self.cancel)
             if fast is not None:
                 if recorded is None and fast.prepared is not None:
                     check = fast.prepared
-                    self.store.set_meta(PRECISION_META, {"backend": "onnx", "choice": "int8", "agreement": check.agreement,
-                                                         "worst_vector": check.worst_vector, "photos": check.samples})
+                    self.catalog.record_encoder_choice(EncoderChoice(
+                        "onnx", "int8", agreement=check.agreement, worst_vector=check.worst_vector, photos=check.samples))
                 self.encoder = fast
         if self.encoder is None:
-            choice = self.precision
-            if choice == "auto":
-                reuse = recorded is not None and recorded.get("backend", "torch") == "torch"
-                choice = recorded["choice"] if reuse else self._decide_precision(sample, why_not_onnx)  # type: ignore[index]
-            self.encoder = self.models.vision(choice)  # type: ignore[arg-type]
+            if self.precision != "auto":
+                choice: Literal["fp32", "int8"] = self.precision
+            elif recorded is not None and recorded.backend == "torch":
+                choice = recorded.precision
+            else:
+                choice = self._decide_precision(sample, why_not_onnx)
+            self.encoder = self.models.vision(choice)
         self.report.precision = self.encoder.precision
         self.report.backend = getattr(self.encoder, "backend", "torch")
         return self.encoder
@@ -271,18 +270,18 @@ class _Run:
         """The one-time preparation has no photo count: show its steps as an indeterminate phase."""
         self.progress(0, None, detail)
 
-    def _decide_precision(self, sample: np.ndarray, why_not_onnx: str) -> str:
+    def _decide_precision(self, sample: np.ndarray, why_not_onnx: str) -> Literal["fp32", "int8"]:
         encoder = self.models.vision("fp32")
         if encoder.device != "cpu":
             return "fp32"  # dynamic int8 is a CPU technique; a GPU runs fp32 fast enough
         reference = encoder.encode(sample)
         encoder.quantize_int8()
         mean_cosine, _worst = agreement(reference, encoder.encode(sample))
-        choice = "int8" if mean_cosine >= AGREEMENT_THRESHOLD else "fp32"
+        choice: Literal["fp32", "int8"] = "int8" if mean_cosine >= AGREEMENT_THRESHOLD else "fp32"
         log.info("int8 vs fp32 on %d of the user's photos: agreement %.4f, using torch %s (not onnx: %s)",
                  len(sample), mean_cosine, choice, why_not_onnx)
-        self.store.set_meta(PRECISION_META, {"backend": "torch", "choice": choice, "agreement": round(mean_cosine, 5),
-                                             "photos": len(sample), "why_not_onnx": why_not_onnx})
+        self.catalog.record_encoder_choice(EncoderChoice("torch", choice, agreement=round(mean_cosine, 5), photos=len(sample),
+                                                         why_not_onnx=why_not_onnx))
         return choice  # for fp32 the provider reloads, as the encoder it holds is now int8
 
     # -- one batch: encode new content, then write everything in one transaction ----------------
@@ -394,7 +393,7 @@ def resolve_roots(store: CatalogStore, roots: Sequence[str | os.PathLike[str]] |
 
 
 def index_folders(
-    store: CatalogStore,
+    catalog: Catalog,
     roots: Sequence[str | os.PathLike[str]] | None,
     models: ModelProvider,
     *,
@@ -409,6 +408,7 @@ def index_folders(
     """Index `roots` (or the remembered folders when None) and remember them; see the module docstring."""
     started = time.monotonic()
     cancel = cancel or CancelToken()
+    store = catalog.store
     folders, missing = resolve_roots(store, roots)
     with db.transaction(store.conn):
         if rebuild:
@@ -426,7 +426,7 @@ def index_folders(
     vanished_by_hash: dict[str, list[int]] = collections.defaultdict(list)
     for path in change.vanished:
         vanished_by_hash[indexed[path][3]].append(indexed[path][0])
-    run = _Run(store, models, precision, batch_size, thumbnails_dir, progress, cancel)
+    run = _Run(catalog, models, precision, batch_size, thumbnails_dir, progress, cancel)
     total = len(found.files) + len(found.broken)
     state = _State(folder_ids, indexed, vanished_by_hash, total, change.unchanged + change.unchanged_skipped + len(found.broken),
                    _Rate(len(change.to_read)))

@@ -1,32 +1,27 @@
 """Catalog operations as whole tasks, shared by the CLI commands and the window's workers.
 
-Each opens its own connection (so it can run on any worker thread), does one job, and closes it;
-the front ends only choose arguments and show results.
+Each takes the front end's open `Catalog` handle (the window's per-thread one, on the worker's own
+thread), does one job, and returns typed results; the front ends only choose arguments and show them.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from dataclasses import asdict
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from desktop_app.core.store import db
-
-from desktop_app.core.catalog import imaging
-
-from desktop_app.core.catalog import scanner
+from desktop_app.core.catalog import imaging, scanner
+from desktop_app.core.catalog.indexer import AGREEMENT_SAMPLE, IndexReport, ModelProvider, index_folders, missing_onnxruntime, resolve_roots
 from desktop_app.core.platform.app_context import AppContext
 from desktop_app.core.platform.errors import UserError
-from desktop_app.core.catalog.indexer import AGREEMENT_SAMPLE, IndexReport, ModelProvider, index_folders, missing_onnxruntime, resolve_roots
 from desktop_app.core.platform.jobs import CancelToken, Progress, no_progress
-from desktop_app.core.store.catalog_store import CatalogStore
+from desktop_app.core.store.catalog import Catalog, CatalogStats
 
 if TYPE_CHECKING:
-    from desktop_app.core.embedding.blip2 import PixelSpec
+    from desktop_app.core.embedding.blip2 import PixelSpec, ResolvedModel
     from desktop_app.core.embedding.onnx_encoder import Prepared
 
 
@@ -35,6 +30,7 @@ class NoSamplePhotosError(UserError):
 
 
 def index_catalog(
+    catalog: Catalog,
     context: AppContext,
     roots: Sequence[str | os.PathLike[str]] | None = None,
     *,
@@ -48,29 +44,38 @@ def index_catalog(
     cancel: CancelToken | None = None,
 ) -> IndexReport:
     """Index `roots` (or the remembered folders) with the catalog's model unless `blip2` names another."""
-    from desktop_app.core.embedding.blip2 import resolve_catalog_model
-
     settings = context.settings
-    store = CatalogStore.open(context.paths.db_path)
-    try:
-        default = settings.blip2_model
-        resolved = resolve_catalog_model(store, context.paths, blip2 or (default if rebuild else None), default)
-        models = ModelProvider(resolved, context.paths.cache_dir, threads=threads or settings.threads,
-                               backend=backend, prepared_dir=context.paths.prepared_dir)  # type: ignore[arg-type]
-        return index_folders(
-            store, roots or None, models,
-            precision=precision or settings.precision,  # type: ignore[arg-type]
-            batch_size=batch_size or settings.batch_size,
-            thumbnails_dir=context.paths.thumbnails_dir,
-            rebuild=rebuild,
-            progress=progress,
-            cancel=cancel,
-        )
-    finally:
-        store.close()
+    default = settings.blip2_model
+    resolved = resolve_catalog_model(catalog, context, blip2 or (default if rebuild else None))
+    models = ModelProvider(resolved, context.paths.cache_dir, threads=threads or settings.threads,
+                           backend=backend, prepared_dir=context.paths.prepared_dir)  # type: ignore[arg-type]
+    return index_folders(
+        catalog, roots or None, models,
+        precision=precision or settings.precision,  # type: ignore[arg-type]
+        batch_size=batch_size or settings.batch_size,
+        thumbnails_dir=context.paths.thumbnails_dir,
+        rebuild=rebuild,
+        progress=progress,
+        cancel=cancel,
+    )
+
+
+def resolve_catalog_model(catalog: Catalog, context: AppContext, requested: str | None = None) -> ResolvedModel:
+    """The model to use with a catalog: the one asked for, else the one the catalog was built with, else the settings'.
+
+    A catalog's recorded hub revision is pinned when that snapshot is still cached, so a newer
+    download does not silently change the vectors a catalog is compared with.
+    """
+    from desktop_app.core.embedding.blip2 import resolve_blip2
+
+    recorded = catalog.store.recorded_model()
+    spec = requested or (recorded.spec if recorded else context.settings.blip2_model)
+    pinned = recorded.revision if recorded and recorded.spec == spec else None
+    return resolve_blip2(spec, context.paths, revision=pinned)
 
 
 def prepare_fast_encoder(
+    catalog: Catalog,
     context: AppContext,
     *,
     blip2: str | None = None,
@@ -86,20 +91,17 @@ def prepare_fast_encoder(
     encoder trustworthy, so without any photo nothing is converted.
     """
     from desktop_app.core.embedding import onnx_encoder
-    from desktop_app.core.embedding.blip2 import pixel_spec, resolve_catalog_model
+    from desktop_app.core.embedding.blip2 import pixel_spec
 
     if not onnx_encoder.available():
         raise missing_onnxruntime()
-    store = CatalogStore.open(context.paths.db_path)
-    try:
-        resolved = resolve_catalog_model(store, context.paths, blip2, context.settings.blip2_model)
-        if photos is not None:
-            candidates = [Path(found.path) for found in scanner.scan(resolve_roots(store, [photos])[0], cancel).files]
-        else:
-            rows = store.items_by_id(store.sample_item_ids(AGREEMENT_SAMPLE * 4))
-            candidates = [Path(row.path) for row in rows.values()]
-    finally:
-        store.close()
+    store = catalog.store
+    resolved = resolve_catalog_model(catalog, context, blip2)
+    if photos is not None:
+        candidates = [Path(found.path) for found in scanner.scan(resolve_roots(store, [photos])[0], cancel).files]
+    else:
+        rows = store.items_by_id(store.sample_item_ids(AGREEMENT_SAMPLE * 4))
+        candidates = [Path(row.path) for row in rows.values()]
     sample = _sample_pixels(candidates, pixel_spec(resolved))
     if sample is None:
         where = f"in {photos}" if photos is not None else "in the catalog yet"
@@ -124,40 +126,19 @@ def _sample_pixels(candidates: Sequence[Path], spec: PixelSpec) -> np.ndarray | 
     return np.stack(pixels) if pixels else None
 
 
-def catalog_stats(context: AppContext) -> dict[str, Any]:
-    """Counts per category, skipped files, folders, and the model that built the catalog."""
-    store = CatalogStore.open(context.paths.db_path)
-    try:
-        model = store.recorded_model()
-        return {
-            "catalog": str(context.paths.db_path),
-            "items": store.item_count(),
-            "categories": store.counts_by_category(),
-            "skipped": store.skipped(),
-            "model": asdict(model) if model else None,
-            "precision": store.get_meta("precision"),
-            "folders": [str(path) for _id, path in store.folders()],
-        }
-    finally:
-        store.close()
+def catalog_stats(catalog: Catalog) -> CatalogStats:
+    """Counts per category, skipped files, folders, and the model and encoder that built the catalog."""
+    return catalog.stats()
 
 
-def forget_folder(context: AppContext, folder: Path) -> int:
+def forget_folder(catalog: Catalog, folder: Path) -> int:
     """Remove a folder and its items from the catalog (the photos on disk are not touched)."""
-    store = CatalogStore.open(context.paths.db_path)
-    try:
-        with db.transaction(store.conn):
-            return store.remove_folder(folder)
-    finally:
-        store.close()
+    with catalog.transaction():
+        return catalog.store.remove_folder(folder)
 
 
-def correct_tags(context: AppContext, path: str, changes: dict[str, str]) -> None:
+def correct_tags(catalog: Catalog, path: str, changes: dict[str, str]) -> None:
     """A user's corrections ({"category": ..., "color": ...}); they follow the photo's content through re-indexing."""
-    store = CatalogStore.open(context.paths.db_path)
-    try:
-        with db.transaction(store.conn):
-            for kind, value in changes.items():
-                store.correct(path, kind, value)
-    finally:
-        store.close()
+    with catalog.transaction():
+        for kind, value in changes.items():
+            catalog.store.correct(path, kind, value)

@@ -5,8 +5,6 @@ Public API (the search engine imports it; keep these names and signatures stable
 - `resolve_blip2(spec, paths) -> ResolvedModel`: a local folder, or a hub id found in the local
   Hugging Face caches (`model_locator.hub_cache_dirs`). Never touches the network; a missing model
   raises `ModelMissingError` whose hint says how to get it.
-- `resolve_catalog_model(store, paths, requested, default)`: the model a catalog was built with unless
-  another is asked for (later commands default to it).
 - `model_identity(resolved) -> store.EmbeddingModel`: what the catalog records (read from config.json,
   no weights loaded).
 - `pixel_spec(resolved) -> PixelSpec`, `image_to_pixels(image, spec)`, `to_pixels(images, spec)`:
@@ -36,10 +34,10 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
-from desktop_app.core.platform.errors import ModelMissingError
 from desktop_app.core.models.locator import find_blip2
+from desktop_app.core.platform.errors import ModelMissingError
 from desktop_app.core.platform.paths import AppPaths
-from desktop_app.core.store.catalog_store import CatalogStore, EmbeddingModel
+from desktop_app.core.store.catalog_store import EmbeddingModel
 
 if TYPE_CHECKING:
     from PIL import Image
@@ -317,15 +315,3 @@ class TextEncoder:
                 embeds = self.model(input_ids=tokens["input_ids"], attention_mask=tokens["attention_mask"]).text_embeds[:, 0, :]
                 out[start : start + len(chunk)] = torch.nn.functional.normalize(embeds.float(), dim=-1).cpu().numpy()
         return out
-
-
-def resolve_catalog_model(store: CatalogStore, paths: AppPaths, requested: str | None, default: str) -> ResolvedModel:
-    """The model to use with a catalog: the one asked for, else the one the catalog was built with, else `default`.
-
-    A catalog's recorded hub revision is pinned when that snapshot is still cached, so a newer
-    download does not silently change the vectors a catalog is compared with.
-    """
-    recorded = store.recorded_model()
-    spec = requested or (recorded.spec if recorded else default)
-    pinned = recorded.revision if recorded and recorded.spec == spec else None
-    return resolve_blip2(spec, paths, revision=pinned)

@@ -11,8 +11,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from desktop_app.core.platform.errors import UserError
 from desktop_app.core.catalog.scanner import IMAGE_EXTENSIONS
+from desktop_app.core.platform.errors import UserError
 
 _WEIGHT = re.compile(r"^(\d+(?:\.\d*)?|\.\d+):\s*(.+)$")
 

@@ -9,12 +9,13 @@ uses) are typed here, in one place, instead of as loose dicts in `catalog_meta`.
 
 from __future__ import annotations
 
+import functools
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Concatenate, Literal, ParamSpec, TypeVar
 
 from desktop_app.core.store import db
 from desktop_app.core.store.catalog_store import CatalogStore, EmbeddingModel
@@ -22,6 +23,8 @@ from desktop_app.core.store.chat_store import ChatStore
 
 ENCODER_META = "precision"  # the key predates the typed record; kept so existing catalogs keep their choice
 
+P = ParamSpec("P")
+R = TypeVar("R")
 Backend = Literal["onnx", "torch"]
 Precision = Literal["fp32", "int8"]
 
@@ -158,6 +161,19 @@ class ThreadCatalogs:
             with self._lock:
                 self._open.append(catalog)
         return catalog
+
+    def bound(self, fn: Callable[Concatenate[Catalog, P], R]) -> Callable[P, R]:
+        """`fn` with this thread's catalog as its first argument, looked up when it runs: a worker lane's op.
+
+        `functools.wraps` keeps `fn`'s signature visible, so the worker mechanism still sees which
+        of `progress` and `cancel` it takes.
+        """
+
+        @functools.wraps(fn)
+        def with_catalog(*args: P.args, **kwargs: P.kwargs) -> R:
+            return fn(self.get(), *args, **kwargs)
+
+        return with_catalog
 
     def close_all(self) -> None:
         """At shutdown, after the workers stopped; a thread's next `get` opens a fresh connection."""

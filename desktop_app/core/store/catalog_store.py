@@ -16,12 +16,18 @@ from typing import Any
 
 import numpy as np
 
-from desktop_app.core.store import db
 from desktop_app.core.platform.errors import CatalogError
+from desktop_app.core.store import db
 
 VECTOR_TABLE = "item_vectors"
 QUERY_VECTOR_DTYPE = np.float16
 _SOURCE_RANK = {"auto": 1, "folder": 2, "user": 3}
+
+
+def mean_vectors(queries: np.ndarray) -> np.ndarray:
+    """(n, Q, D) query vectors -> (n, D) normalised means: the KNN column, and search's photo-to-photo proxy."""
+    means = np.asarray(queries, dtype=np.float32).mean(axis=1)
+    return means / np.maximum(np.linalg.norm(means, axis=1, keepdims=True), 1e-12)
 
 
 class ModelMismatchError(CatalogError):
@@ -157,8 +163,7 @@ class CatalogStore:
     def add_image(self, content_hash: str, width: int, height: int, query_vectors: np.ndarray, thumbnail: str | None) -> int:
         """query_vectors: (num_queries, dim), each row L2-normalised."""
         queries = np.asarray(query_vectors, dtype=np.float32)
-        mean = queries.mean(axis=0)
-        mean /= max(float(np.linalg.norm(mean)), 1e-12)
+        mean = mean_vectors(queries[None])[0]
         cursor = self.conn.execute(
             "INSERT INTO images(content_hash, width, height, query_vectors, mean_vector, thumbnail) VALUES (?, ?, ?, ?, ?, ?)",
             (content_hash, width, height, queries.astype(QUERY_VECTOR_DTYPE).tobytes(), mean.astype(np.float32).tobytes(), thumbnail),
