@@ -108,10 +108,7 @@ def resolve_blip2(spec: str, paths: AppPaths, revision: str | None = None) -> Re
     status = find_blip2(spec, paths)
     if not status.found or status.location is None:
         if Path(spec).expanduser().is_dir():
-            raise ModelMissingError(
-                f"The folder {spec} is not a saved BLIP-2 model: it has no config.json.",
-                "Give the folder you saved the model into (with config.json and the weights), or a hub id in the local cache.",
-            )
+            raise ModelMissingError(status.hint)
         if _looks_like_path(spec):
             raise ModelMissingError(f"The BLIP-2 model folder {spec} does not exist.", "Check the path given with --blip2.")
         raise ModelMissingError(f"The BLIP-2 model {spec} is not on this machine (not in the local model cache).", _download_hint(spec))

@@ -13,7 +13,14 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from desktop_app.core.models.registry import BUNDLED_NAME, InstalledModel, Registry, install_bundled
+from desktop_app.core.models.registry import (
+    BUNDLED_NAME,
+    InstalledModel,
+    InvalidModelError,
+    Registry,
+    install_bundled,
+    validate_blip2_folder,
+)
 from desktop_app.core.platform.paths import AppPaths
 from desktop_app.core.platform.settings import Settings
 
@@ -64,11 +71,14 @@ def find_blip2(spec: str, paths: AppPaths) -> ModelStatus:
         imported = registry.by_location(folder)
         if imported is not None:
             return _from_registry("embedder", spec, imported, "local folder")
-        found = (folder / "config.json").is_file()
+        try:
+            validate_blip2_folder(folder)
+            problem = ""
+        except InvalidModelError as exc:
+            problem = exc.user_text()
         return ModelStatus(
-            "embedder", spec, found, "local folder" if found else "not found", str(folder.resolve()),
-            "" if found else f"{folder} has no config.json: it is not a saved BLIP-2 model.",
-            origin="a folder given in the settings or with --blip2", size_bytes=_folder_size(folder) if found else None,
+            "embedder", spec, not problem, "not found" if problem else "local folder", str(folder.resolve()), problem,
+            origin="a folder given in the settings or with --blip2", size_bytes=None if problem else _folder_size(folder),
         )
     downloaded = registry.by_repo(spec) or registry.get(spec)
     if downloaded is not None and downloaded.format == "blip2":

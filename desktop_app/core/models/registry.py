@@ -17,7 +17,6 @@ import json
 import os
 import re
 import shutil
-import sys
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Literal
@@ -27,6 +26,7 @@ from pydantic import BaseModel, Field, ValidationError, model_validator
 from desktop_app.core.platform.errors import ModelMissingError, UserError
 from desktop_app.core.platform.jobs import CancelToken, Progress, no_progress
 from desktop_app.core.platform.paths import AppPaths
+from desktop_app.core.platform.resources import app_root
 from desktop_app.core.platform.settings import DEFAULT_BLIP2, Settings
 
 Role = Literal["embedder", "classifier", "stylist"]
@@ -125,9 +125,7 @@ def manifest_path() -> Path:
     override = os.environ.get(MANIFEST_ENV)
     if override:
         return Path(override)
-    frozen_root = getattr(sys, "_MEIPASS", None)
-    root = Path(frozen_root) if frozen_root else Path(__file__).resolve().parents[3]
-    return root / "models" / "manifest.json"
+    return app_root() / "models" / "manifest.json"
 
 
 def load_manifest(path: Path | None = None) -> Manifest:
