@@ -4,7 +4,8 @@ They are saved with `save_pretrained` and loaded back through the same `from_pre
 hit. A random BLIP-2 with default settings is degenerate (query tokens at zero make all 32 query
 vectors of a photo identical; the vision tower's `initializer_range` is 1e-10 so every photo embeds
 the same), so the tiny one is initialised the way that keeps photos and query vectors apart, and
-`check_tiny_blip2` proves it, or tests of search and re-ranking would prove nothing.
+tests/test_stand_in_models.py (and `check_told_apart` in tests/search/conftest.py, for each indexed catalog)
+prove it, or tests of search and re-ranking would prove nothing.
 
 Usage: python -m tests.stand_in_models tiny-blip2 OUT_DIR
 """

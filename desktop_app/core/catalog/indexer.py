@@ -410,19 +410,11 @@ def index_folders(
     cancel = cancel or CancelToken()
     store = catalog.store
     folders, missing = resolve_roots(store, roots)
-    with db.transaction(store.conn):
-        if rebuild:
-            store.forget_model()
-        store.use_model(models.identity)  # raises ModelMismatchError before any work
-        folder_ids = {root: store.add_folder(root) for root in folders}
+    folder_ids = _remember_folders(store, folders, models.identity, rebuild)
     progress(0, None, "Looking for photos…")
     found = scanner.scan(folders, cancel)
     indexed = store.indexed_files()
-    skipped_states = store.skipped_states()
-    broken_paths = {f.path for f, _reason in found.broken}
-    change = scanner.diff(found.files, {p: (s[1], s[2]) for p, s in indexed.items()},
-                          {p: (s[0], s[1]) for p, s in skipped_states.items() if p not in broken_paths}, folders)
-
+    change = _what_changed(store, found, indexed, folders)
     vanished_by_hash: dict[str, list[int]] = collections.defaultdict(list)
     for path in change.vanished:
         vanished_by_hash[indexed[path][3]].append(indexed[path][0])
@@ -436,25 +428,8 @@ def index_folders(
             store.skip(broken.path, None, None, reason)
         store.forget_skipped(change.vanished_skipped)
     progress(state.done, total, f"{change.unchanged} unchanged, {len(change.to_read)} to read")
-
     if change.to_read:
-        known = frozenset(store.image_hashes())
-        threads = decode_threads or min(4, max(2, (os.cpu_count() or 2)))
-        with ThreadPoolExecutor(threads, thread_name_prefix="decode") as pool:
-            batch: list[_Prepared] = []
-            fresh = 0
-            try:
-                for prepared in _ordered(pool, change.to_read, run.batch_size * 2 + threads, known, models.pixel_spec, thumbnails_dir):
-                    batch.append(prepared)
-                    fresh += prepared.pixels is not None
-                    if fresh >= run.batch_size or len(batch) >= run.batch_size * 16:
-                        run.flush(batch, state)
-                        batch, fresh = [], 0
-                run.flush(batch, state)
-            except BaseException:
-                pool.shutdown(wait=True, cancel_futures=True)
-                raise
-
+        _read_and_embed(run, state, change.to_read, frozenset(store.image_hashes()), decode_threads)
     leftover = [item_id for ids in vanished_by_hash.values() for item_id in ids]
     if leftover:
         with db.transaction(store.conn):
@@ -464,3 +439,42 @@ def index_folders(
     run.report.seconds = round(time.monotonic() - started, 3)
     progress(total, total, "Done")
     return run.report
+
+
+def _remember_folders(store: CatalogStore, folders: list[Path], identity: EmbeddingModel, rebuild: bool) -> dict[Path, int]:
+    """Record the model (refusing another one before any work) and the folders, in one transaction."""
+    with db.transaction(store.conn):
+        if rebuild:
+            store.forget_model()
+        store.use_model(identity)
+        return {root: store.add_folder(root) for root in folders}
+
+
+def _what_changed(store: CatalogStore, found: scanner.ScanResult, indexed: dict[str, tuple[int, int, int, str]],
+                  folders: list[Path]) -> scanner.ScanDiff:
+    """The scan against the catalog; a file that is broken now is compared afresh, not as its old skip."""
+    broken_paths = {f.path for f, _reason in found.broken}
+    skipped = {p: (s[0], s[1]) for p, s in store.skipped_states().items() if p not in broken_paths}
+    return scanner.diff(found.files, {p: (s[1], s[2]) for p, s in indexed.items()}, skipped, folders)
+
+
+def _read_and_embed(run: _Run, state: _State, to_read: Sequence[scanner.FoundFile], known: frozenset[str],
+                    decode_threads: int | None) -> None:
+    """Decode on a pool while the model encodes: a batch is flushed once it holds `batch_size` new photos
+    (or many already-known ones), so a crash loses at most the batch in flight."""
+    threads = decode_threads or min(4, max(2, (os.cpu_count() or 2)))
+    spec, thumbnails_dir = run.models.pixel_spec, run.thumbnails_dir
+    with ThreadPoolExecutor(threads, thread_name_prefix="decode") as pool:
+        batch: list[_Prepared] = []
+        fresh = 0
+        try:
+            for prepared in _ordered(pool, to_read, run.batch_size * 2 + threads, known, spec, thumbnails_dir):
+                batch.append(prepared)
+                fresh += prepared.pixels is not None
+                if fresh >= run.batch_size or len(batch) >= run.batch_size * 16:
+                    run.flush(batch, state)
+                    batch, fresh = [], 0
+            run.flush(batch, state)
+        except BaseException:
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise

@@ -1,8 +1,9 @@
 """Which models this machine has, and where: downloaded or imported (the registry), a local folder, the
 Hugging Face cache, or a bundled package.
 
-Only looks; never downloads and never loads weights, so it is cheap enough for `doctor` and the
-status bar. Sizes are summed from the files; `verified` is what the registry recorded the last time
+Never downloads and never loads weights, so it is cheap enough for `doctor` and the status bar; the
+one write is `bundled_gguf_path`, which assembles the bundled GGUF from its package's parts on first use.
+Sizes are summed from the files; `verified` is what the registry recorded the last time
 the checksums were compared (downloads are verified before they are installed), never a guess.
 """
 

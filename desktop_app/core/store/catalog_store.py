@@ -143,10 +143,6 @@ class CatalogStore:
         return len(ids)
 
     # -- photos and items ---------------------------------------------------------------------
-    def file_states(self) -> dict[str, tuple[int, int, int]]:
-        """path -> (item id, size, mtime_ns), to tell unchanged files without reading them."""
-        return {r[0]: (int(r[1]), int(r[2]), int(r[3])) for r in self.conn.execute("SELECT path, id, size, mtime_ns FROM items")}
-
     def indexed_files(self) -> dict[str, tuple[int, int, int, str]]:
         """path -> (item id, size, mtime_ns, content hash): what the indexer needs to tell moves and touches apart."""
         rows = self.conn.execute("SELECT items.path, items.id, items.size, items.mtime_ns, images.content_hash"
