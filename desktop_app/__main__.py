@@ -1,7 +1,7 @@
-"""`python -m desktop_app` starts the GUI."""
+"""`python -m desktop_app` starts the GUI (or says how to install it)."""
 
 import sys
 
-from desktop_app.ui.app import main
+from desktop_app.gui_launcher import main
 
 sys.exit(main())

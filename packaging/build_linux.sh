@@ -10,8 +10,9 @@
 #   dist/fashion-assistant-VERSION-linux-ARCH.AppImage     only where appimagetool is available (see below)
 #   dist/build-report.json                                 build time, sizes, what each trim saved
 #
-# Needs: `bash scripts/bootstrap.sh setup` done (the .venv); PyInstaller comes from the `packaging`
-# extra and is installed here when missing. About 1.5 GB free in build/ and dist/.
+# Needs: `bash scripts/bootstrap.sh setup` done (the .venv); PyInstaller (the `packaging` extra), Qt
+# (`gui`) and ONNX Runtime (`fast`) are installed here when missing, at the versions in constraints.txt.
+# About 1.5 GB free in build/ and dist/.
 # Environment: FA_CLEAN=1 drops PyInstaller's cache first (use after upgrading a dependency),
 # FA_SKIP_TARBALL=1 stops after the folder, FA_REUSE_BUNDLE=1 only checks and packs the existing
 # folder, APPIMAGETOOL=/path/to/appimagetool makes the AppImage too.
@@ -20,13 +21,10 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 PY=$ROOT/.venv/bin/python
 [ -x "$PY" ] || { echo "No .venv here: run 'bash scripts/bootstrap.sh setup' first." >&2; exit 1; }
-if ! "$PY" -c "import PyInstaller" 2>/dev/null; then
-  echo "Installing PyInstaller (the 'packaging' extra) ..."
-  "$PY" -m pip install --quiet -e ".[packaging]"
-fi
-if ! "$PY" -c "import onnxruntime, onnx" 2>/dev/null; then
-  echo "Installing ONNX Runtime (the 'fast' extra: testers get the fast int8 encoder) ..."
-  "$PY" -m pip install --quiet -e ".[fast]"
+# The bundle holds the window (the 'gui' extra) and the fast int8 encoder (the 'fast' extra) for testers.
+if ! "$PY" -c "import PyInstaller, PySide6, onnxruntime, onnx" 2>/dev/null; then
+  echo "Installing the 'packaging', 'gui' and 'fast' extras (PyInstaller, Qt, ONNX Runtime) ..."
+  "$PY" -m pip install --quiet -c constraints.txt -e ".[gui,fast,packaging]"
 fi
 VERSION=$("$PY" -c "import desktop_app; print(desktop_app.__version__)")
 ARCH=$(uname -m)

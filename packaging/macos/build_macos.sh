@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Build the macOS app and its disk image into dist/, on a Mac (the CI's macos runner or a developer's):
 #
-#   python3 -m venv .venv && .venv/bin/pip install torch==2.13.0 && .venv/bin/pip install -e ".[test,packaging]"
+#   python3 -m venv .venv && .venv/bin/pip install -c constraints.txt torch && .venv/bin/pip install -c constraints.txt -e ".[gui,test,fast,packaging]"
 #   bash packaging/macos/build_macos.sh
 #
 # Output: dist/Fashion Assistant.app (the window is the app's main executable; the CLI sits beside it
@@ -16,7 +16,8 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 PY=.venv/bin/python
 [ -x "$PY" ] || { echo "No .venv here (see the comment at the top)." >&2; exit 1; }
-"$PY" -c "import PyInstaller" 2>/dev/null || "$PY" -m pip install --quiet -e ".[packaging]"
+# The versions the tests passed with (constraints.txt); the bundle holds the window and the fast encoder.
+"$PY" -c "import PyInstaller, PySide6, onnxruntime, onnx" 2>/dev/null || "$PY" -m pip install --quiet -c constraints.txt -e ".[gui,fast,packaging]"
 VERSION=$("$PY" -c "import desktop_app; print(desktop_app.__version__)")
 ARCH=$(uname -m)
 APP="dist/Fashion Assistant.app"

@@ -2,7 +2,7 @@
 # Build the Windows bundle, a portable zip and the Inno Setup installer into dist/.
 # Runs in Git Bash (the CI's Windows runner, or a developer's machine) from a set-up checkout:
 #
-#   python -m venv .venv && .venv/Scripts/python -m pip install torch==2.13.0 && .venv/Scripts/python -m pip install -e ".[test,packaging]"
+#   python -m venv .venv && .venv/Scripts/python -m pip install -c constraints.txt torch && .venv/Scripts/python -m pip install -c constraints.txt -e ".[gui,test,fast,packaging]"
 #   bash packaging/windows/build_windows.sh
 #
 # Needs: the Microsoft C++ build tools for llama-cpp-python's first install (as on the hosted runner),
@@ -14,7 +14,8 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 PY=.venv/Scripts/python.exe
 [ -x "$PY" ] || { echo "No .venv here (see the comment at the top)." >&2; exit 1; }
-"$PY" -c "import PyInstaller" 2>/dev/null || "$PY" -m pip install --quiet -e ".[packaging]"
+# The versions the tests passed with (constraints.txt); the bundle holds the window and the fast encoder.
+"$PY" -c "import PyInstaller, PySide6, onnxruntime, onnx" 2>/dev/null || "$PY" -m pip install --quiet -c constraints.txt -e ".[gui,fast,packaging]"
 VERSION=$("$PY" -c "import desktop_app; print(desktop_app.__version__)")
 start=$(date +%s)
 
