@@ -1,7 +1,8 @@
 """`fashion-assistant`: the core's operations, headless, for testers, scripts and benchmarks.
 
-A user error prints one line to stderr and exits 1; cancelling (Ctrl+C) exits 130; tracebacks
-appear only with --debug, and always in the log file.
+A user error prints one line to stderr and exits 1; an unexpected one prints one line naming the log
+file, where its traceback is (stderr when the log cannot be written), and exits 70; cancelling
+(Ctrl+C) exits 130; tracebacks appear on screen only with --debug.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import pkgutil
 import sys
 
 from desktop_app import __version__, commands
+from desktop_app.core.platform import logs
 from desktop_app.core.platform.app_context import open_context
 from desktop_app.core.platform.errors import UserError
 from desktop_app.core.platform.jobs import Cancelled
@@ -33,6 +35,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # A file name that is not valid Unicode prints as an escape (`caf\udce9.jpg`, valid inside JSON
+    # strings too) instead of stopping the command.
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
     args = build_parser().parse_args(argv)
     try:
         context = open_context(
@@ -52,6 +59,14 @@ def main(argv: list[str] | None = None) -> int:
             raise
         print(f"error: {exc.user_text()}", file=sys.stderr)
         return 1
+    except Exception as exc:
+        log.exception("Unexpected error in %s", args.command)
+        if args.debug:
+            raise
+        where = logs.current_log_file() or "the output above"
+        print(f"error: something unexpected went wrong ({type(exc).__name__}: {exc}). Nothing already saved was lost;"
+              f" the details are in {where}: please send it to us.", file=sys.stderr)
+        return 70
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ from desktop_app.core.catalog.indexer import IndexReport
 from desktop_app.core.catalog.operations import index_catalog
 from desktop_app.core.platform.app_context import AppContext
 from desktop_app.core.platform.jobs import Progress, no_progress
+from desktop_app.core.platform.text import one_line
 from desktop_app.core.store.catalog import Catalog
 
 
@@ -61,6 +62,12 @@ def run(args: argparse.Namespace, context: AppContext) -> int:
         print(json.dumps(report.to_json(), ensure_ascii=False))
     else:
         _print_report(report)
+    retry = [entry for entry in report.skipped if entry.get("retry")]
+    if retry:
+        print(f"error: {len(retry)} files could not be read for a reason outside them (first: {one_line(retry[0]['path'])}:"
+              f" {retry[0]['reason']}). Fix that (reconnect the drive, free space, check permissions) and run"
+              " `fashion-assistant index` again: they will be retried.", file=sys.stderr)
+        return 1
     return 0
 
 
@@ -69,8 +76,8 @@ def _print_report(report: IndexReport) -> None:
     print(f"{report.scanned} photos found: {report.indexed} indexed ({report.embedded} embedded{how}), {report.unchanged} unchanged,"
           f" {report.removed} removed, {len(report.skipped)} skipped, in {report.seconds:.1f} s.")
     for folder in report.missing_folders:
-        print(f"Not reachable now (kept in the catalog): {folder}")
+        print(f"Not reachable now (kept in the catalog): {one_line(folder)}")
     for entry in report.skipped[:20]:
-        print(f"  skipped {entry['path']}: {entry['reason']}")
+        print(f"  skipped {one_line(entry['path'])}: {entry['reason']}")
     if len(report.skipped) > 20:
         print(f"  … and {len(report.skipped) - 20} more (see `fashion-assistant stats`).")

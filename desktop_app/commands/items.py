@@ -6,6 +6,7 @@ import argparse
 import json
 
 from desktop_app.core.platform.app_context import AppContext
+from desktop_app.core.platform.text import one_line
 from desktop_app.core.store.catalog import Catalog
 
 FIELDS = ("path", "category", "category_source", "color", "width", "height")
@@ -25,6 +26,6 @@ def run(args: argparse.Namespace, context: AppContext) -> int:
         return 0
     for item in items:
         category = f"{item['category'] or '-'} ({item['category_source'] or '-'})"
-        print(f"{category:<20} {item['color'] or '-':<12} {item['width']}x{item['height']:<6} {item['path']}")
+        print(f"{category:<20} {item['color'] or '-':<12} {item['width']}x{item['height']:<6} {one_line(item['path'])}")
     print(f"{len(items)} items")
     return 0

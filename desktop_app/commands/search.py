@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 from desktop_app.core.platform.app_context import AppContext
+from desktop_app.core.platform.text import one_line
 from desktop_app.core.search.searcher import Searcher, SearchHit, SearchQuery
 from desktop_app.core.store.catalog import Catalog
 
@@ -61,5 +62,5 @@ def _print_table(hits: list[SearchHit], seconds: float) -> None:
         print(f"No results ({seconds:.2f} s).")
         return
     for rank, hit in enumerate(hits, 1):
-        print(f"{rank:>3}  {hit.score:6.2f}  {hit.category or '-':<10} {hit.color or '-':<11} {hit.path}")
+        print(f"{rank:>3}  {hit.score:6.2f}  {hit.category or '-':<10} {hit.color or '-':<11} {one_line(hit.path)}")
     print(f"{len(hits)} results in {seconds:.2f} s")

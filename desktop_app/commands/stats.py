@@ -7,6 +7,7 @@ import json
 
 from desktop_app.core.catalog.operations import catalog_stats
 from desktop_app.core.platform.app_context import AppContext
+from desktop_app.core.platform.text import one_line
 from desktop_app.core.store.catalog import Catalog
 
 
@@ -28,12 +29,12 @@ def run(args: argparse.Namespace, context: AppContext) -> int:
         agreement = stats.encoder.agreement if stats.encoder.agreement is not None else "-"
         print(f"Precision {stats.encoder.precision} (int8 vs fp32 agreement {agreement})")
     for folder in stats.folders:
-        print(f"Folder   {folder}")
+        print(f"Folder   {one_line(folder)}")
     print(f"Items    {stats.items}")
     for category, count in stats.categories.items():
         print(f"  {category:<12} {count}")
     if stats.skipped:
         print(f"Skipped  {len(stats.skipped)}")
         for entry in stats.skipped:
-            print(f"  {entry.path}: {entry.reason}")
+            print(f"  {one_line(entry.path)}: {entry.reason}")
     return 0

@@ -32,7 +32,11 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-MAX_PIXELS = 90_000_000  # a 100 MP medium-format frame is about 100M; past this it is a bomb or a scan we cannot index
+# Decoded pixels, after JPEG draft scaling: a 200 MP phone photo decodes at 1/8 scale (about 3 MP) for a
+# 224-pixel model input, so only images whose decoded size would not fit in memory are refused.
+MAX_PIXELS = 90_000_000
+# What PIL itself may be asked to open (its own guard refuses twice this): room for 200 MP JPEGs and more.
+_PIL_OPEN_LIMIT = 1_000_000_000
 MAX_FILE_BYTES = 512 * 1024 * 1024
 THUMBNAIL_SIZE = 256
 _MAGIC = (b"\xff\xd8\xff", b"\x89PNG", b"GIF87a", b"GIF89a", b"BM", b"II*\x00", b"MM\x00*", b"II+\x00", b"MM\x00+")
@@ -42,7 +46,15 @@ _initialised = False
 
 
 class UnreadableImage(UserError):
-    """A file that cannot be used as a photo; `message` says why in plain words."""
+    """A file that cannot be used as a photo; `message` says why in plain words.
+
+    `transient` when the cause lies outside the file's bytes (missing now, no permission, an I/O
+    error of an unplugged drive): the next run tries it again instead of waiting for the file to change.
+    """
+
+    def __init__(self, message: str, hint: str = "", detail: str = "", *, transient: bool = False) -> None:
+        super().__init__(message, hint, detail)
+        self.transient = transient
 
 
 @dataclass(frozen=True)
@@ -71,6 +83,7 @@ def _init_pil() -> None:
         from PIL import Image
 
         warnings.filterwarnings("ignore", category=Image.DecompressionBombWarning)
+        Image.MAX_IMAGE_PIXELS = _PIL_OPEN_LIMIT
         try:
             from pillow_heif import register_heif_opener
         except ImportError:
@@ -139,10 +152,10 @@ def decode_image(source: bytes | os.PathLike[str] | str, target: tuple[int, int]
     try:
         with Image.open(io.BytesIO(data)) as image:
             width, height = image.size
-            if width * height > MAX_PIXELS:
-                raise UnreadableImage(_bomb_reason(width, height))
             if image.format == "JPEG" and target is not None:
-                image.draft("RGB", target)
+                image.draft("RGB", target)  # DCT scaling: the decoder never builds the full-size pixels
+            if image.size[0] * image.size[1] > MAX_PIXELS:
+                raise UnreadableImage(_bomb_reason(width, height))
             orientation = image.getexif().get(0x0112, 1)
             image.load()
             upright = ImageOps.exif_transpose(image)
@@ -175,13 +188,15 @@ def read_file(path: Path) -> bytes:
     except IsADirectoryError as exc:
         raise UnreadableImage("this is a folder, not a file") from exc
     except PermissionError as exc:
-        raise UnreadableImage("permission denied: the file cannot be read") from exc
+        raise UnreadableImage("permission denied: the file cannot be read", transient=True) from exc
+    except FileNotFoundError as exc:
+        raise UnreadableImage("the file is gone (moved, or its drive unplugged?)", transient=True) from exc
     except OSError as exc:
-        raise UnreadableImage(f"the file cannot be read ({exc.strerror or exc})") from exc
+        raise UnreadableImage(f"the file cannot be read ({exc.strerror or exc})", transient=True) from exc
 
 
 def _bomb_reason(width: int, height: int) -> str:
-    return (f"refused: {width}×{height} pixels ({width * height / 1e6:.0f} megapixels) is more than the"
+    return (f"refused: {width}×{height} pixels ({width * height / 1e6:.0f} megapixels) would decode to more than the"
             f" {MAX_PIXELS / 1e6:.0f}-megapixel limit (a decompression bomb, or a scan too large to index)")
 
 

@@ -17,6 +17,7 @@ and kept only if it agrees with fp32 just as closely; otherwise torch, as above.
 from __future__ import annotations
 
 import collections
+import errno
 import hashlib
 import logging
 import os
@@ -34,7 +35,7 @@ from desktop_app.core.catalog import imaging, scanner, tagging
 from desktop_app.core.embedding.blip2 import AGREEMENT_THRESHOLD, agreement
 from desktop_app.core.embedding.encoders import open_vision_encoder
 from desktop_app.core.platform.child_process import ChildDied, run_in_child
-from desktop_app.core.platform.errors import UserError
+from desktop_app.core.platform.errors import UserError, disk_full
 from desktop_app.core.platform.jobs import CancelToken, Progress, no_progress
 from desktop_app.core.store import db
 from desktop_app.core.store.catalog import Catalog, EncoderChoice
@@ -183,6 +184,7 @@ class _Prepared:
     height: int = 0
     thumbnail: str | None = None
     error: str | None = None
+    transient: bool = False  # the error's cause lies outside the file: retried on the next run
 
 
 def _prepare(found: scanner.FoundFile, known: frozenset[str], spec: PixelSpec, thumbnails_dir: Path | None) -> _Prepared:
@@ -198,7 +200,11 @@ def _prepare(found: scanner.FoundFile, known: frozenset[str], spec: PixelSpec, t
         thumbnail = str(imaging.save_thumbnail(decoded.image, content_hash, thumbnails_dir)) if thumbnails_dir else None
         return _Prepared(found, content_hash, image_to_pixels(decoded.image, spec), decoded.width, decoded.height, thumbnail)
     except imaging.UnreadableImage as exc:
-        return _Prepared(found, error=exc.message)
+        return _Prepared(found, error=exc.message, transient=exc.transient)
+    except OSError as exc:  # writing the thumbnail: a full disk stops the run, anything else is retried next time
+        if exc.errno == errno.ENOSPC and thumbnails_dir is not None:
+            raise disk_full(thumbnails_dir, "the photos' thumbnails") from exc
+        return _Prepared(found, error=f"its thumbnail could not be written ({exc.strerror or exc})", transient=True)
     except Exception as exc:  # one strange file must never stop a run of thousands
         log.warning("Unexpected error decoding %s", found.path, exc_info=True)
         return _Prepared(found, error=f"could not be decoded ({type(exc).__name__}: {exc})")
@@ -317,7 +323,7 @@ class _Run:
     def _write(self, prepared: _Prepared, state: _State, vectors: dict[str, np.ndarray]) -> None:
         found, store = prepared.found, self.store
         if prepared.error is not None or prepared.content_hash is None:
-            store.skip(found.path, found.size, found.mtime_ns, prepared.error or "unknown error")
+            store.skip(found.path, found.size, found.mtime_ns, prepared.error or "unknown error", prepared.transient)
             return
         content_hash = prepared.content_hash
         folder_id = state.folder_ids[found.root]
@@ -424,8 +430,8 @@ def index_folders(
                    _Rate(len(change.to_read)))
     run.report.scanned, run.report.unchanged, run.report.missing_folders = total, change.unchanged, missing
     with db.transaction(store.conn):
-        for broken, reason in found.broken:
-            store.skip(broken.path, None, None, reason)
+        for broken, reason in found.broken:  # a broken link or a failed stat: the cause is outside the file
+            store.skip(broken.path, None, None, reason, transient=True)
         store.forget_skipped(change.vanished_skipped)
     progress(state.done, total, f"{change.unchanged} unchanged, {len(change.to_read)} to read")
     if change.to_read:

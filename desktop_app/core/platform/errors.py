@@ -6,6 +6,9 @@ and behind a "details" button. Typed errors mean nobody classifies failures by m
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 
 class UserError(Exception):
     """A failure the user can understand and act on."""
@@ -30,3 +33,18 @@ class CatalogError(UserError):
 
 class StorageError(UserError):
     """The disk is full or not writable."""
+
+
+def disk_full(folder: Path, what: str, needed_bytes: int | None = None) -> StorageError:
+    """The one message for a full disk, wherever it happens: which folder, how much is free, and what to do."""
+    try:
+        free = shutil.disk_usage(folder if folder.exists() else folder.parent).free
+        room = f" ({free / 1e6:,.0f} MB free"
+        room += f", {needed_bytes / 1e6:,.0f} MB needed)" if needed_bytes else ")"
+    except OSError:
+        room = ""
+    return StorageError(
+        f"The disk holding {folder} is full{room}: {what} cannot be written there.",
+        "Free some space on that disk (or choose another data folder in Settings) and try again; nothing already"
+        " saved was lost.",
+    )

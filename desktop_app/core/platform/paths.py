@@ -15,6 +15,7 @@ from pathlib import Path
 from platformdirs import PlatformDirs
 
 from desktop_app import APP_AUTHOR, APP_NAME
+from desktop_app.core.platform.errors import StorageError
 
 DATA_DIR_ENV = "FASHION_ASSISTANT_DATA_DIR"
 DB_ENV = "FASHION_ASSISTANT_DB"
@@ -52,7 +53,13 @@ class AppPaths:
 
     def ensure(self) -> AppPaths:
         for folder in (self.data_dir, self.cache_dir, self.log_dir, self.db_path.parent):
-            folder.mkdir(parents=True, exist_ok=True)
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StorageError(
+                    f"The folder {folder} cannot be created ({exc.strerror or exc}).",
+                    "Choose a data folder you can write to: --data-dir FOLDER, or FASHION_ASSISTANT_DATA_DIR.", str(exc),
+                ) from exc
         return self
 
 

@@ -65,6 +65,7 @@ class EncoderChoice:
 class SkippedFile:
     path: str
     reason: str
+    retry: bool = False  # the cause lies outside the file: the next run tries it again
 
 
 @dataclass(frozen=True)
@@ -138,7 +139,7 @@ class Catalog:
             catalog=str(self.path),
             items=self.store.item_count(),
             categories=self.store.counts_by_category(),
-            skipped=[SkippedFile(entry["path"], entry["reason"]) for entry in self.store.skipped()],
+            skipped=[SkippedFile(entry["path"], entry["reason"], entry["retry"]) for entry in self.store.skipped()],
             model=self.store.recorded_model(),
             encoder=self.encoder_choice(),
             folders=[str(path) for _id, path in self.store.folders()],

@@ -9,6 +9,7 @@ Writes are meant to be grouped by the caller in `db.transaction(store.conn)` bat
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -22,6 +23,24 @@ from desktop_app.core.store import db
 VECTOR_TABLE = "item_vectors"
 QUERY_VECTOR_DTYPE = np.float16
 _SOURCE_RANK = {"auto": 1, "folder": 2, "user": 3}
+
+
+def db_path(path: str | Path) -> str | bytes:
+    """A file name as the catalog stores it: text, or its raw bytes where it is not valid Unicode.
+
+    Linux allows any bytes in a name (`caf\xe9.jpg` from an old archive); Python carries those as
+    surrogate escapes, which SQLite's UTF-8 text cannot hold. Stored as a BLOB they round-trip exactly.
+    """
+    text = str(path)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return os.fsencode(text)
+    return text
+
+
+def from_db_path(value: str | bytes) -> str:
+    return os.fsdecode(value) if isinstance(value, bytes) else value
 
 
 def mean_vectors(queries: np.ndarray) -> np.ndarray:
@@ -63,6 +82,10 @@ class ItemRow:
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
+
+
+def _item_row(row: Sequence[Any]) -> ItemRow:
+    return ItemRow(row[0], from_db_path(row[1]), *row[2:])
 
 
 class CatalogStore:
@@ -125,16 +148,16 @@ class CatalogStore:
 
     # -- folders ------------------------------------------------------------------------------
     def add_folder(self, path: Path) -> int:
-        key = str(path)
+        key = db_path(path)
         self.conn.execute("INSERT OR IGNORE INTO folders(path) VALUES (?)", (key,))
         return int(self.conn.execute("SELECT id FROM folders WHERE path = ?", (key,)).fetchone()[0])
 
     def folders(self) -> list[tuple[int, Path]]:
-        return [(int(r[0]), Path(r[1])) for r in self.conn.execute("SELECT id, path FROM folders ORDER BY path")]
+        return [(int(r[0]), Path(from_db_path(r[1]))) for r in self.conn.execute("SELECT id, path FROM folders ORDER BY path")]
 
     def remove_folder(self, path: Path) -> int:
         """Forget a folder and its items; returns how many items went."""
-        row = self.conn.execute("SELECT id FROM folders WHERE path = ?", (str(path),)).fetchone()
+        row = self.conn.execute("SELECT id FROM folders WHERE path = ?", (db_path(path),)).fetchone()
         if row is None:
             return 0
         ids = [int(r[0]) for r in self.conn.execute("SELECT id FROM items WHERE folder_id = ?", (row[0],))]
@@ -147,7 +170,7 @@ class CatalogStore:
         """path -> (item id, size, mtime_ns, content hash): what the indexer needs to tell moves and touches apart."""
         rows = self.conn.execute("SELECT items.path, items.id, items.size, items.mtime_ns, images.content_hash"
                                  " FROM items JOIN images ON images.id = items.image_id")
-        return {r[0]: (int(r[1]), int(r[2]), int(r[3]), str(r[4])) for r in rows}
+        return {from_db_path(r[0]): (int(r[1]), int(r[2]), int(r[3]), str(r[4])) for r in rows}
 
     def image_hashes(self) -> set[str]:
         return {str(r[0]) for r in self.conn.execute("SELECT content_hash FROM images")}
@@ -168,6 +191,7 @@ class CatalogStore:
 
     def put_item(self, path: str, folder_id: int, image_id: int, size: int, mtime_ns: int) -> int:
         """Insert or replace the item at `path`; its tags start empty and its vector row is written."""
+        path = db_path(path)  # type: ignore[assignment]
         old = self.conn.execute("SELECT id FROM items WHERE path = ?", (path,)).fetchone()
         if old is not None:
             self.remove_items([int(old[0])])
@@ -188,7 +212,7 @@ class CatalogStore:
         """A renamed or moved file keeps its vectors and its user's corrections."""
         self.conn.execute(
             "UPDATE items SET path = ?, folder_id = ?, size = ?, mtime_ns = ? WHERE id = ?",
-            (new_path, folder_id, size, mtime_ns, item_id),
+            (db_path(new_path), folder_id, size, mtime_ns, item_id),
         )
         self.conn.execute(f"UPDATE {VECTOR_TABLE} SET folder_id = ? WHERE item_id = ?", (folder_id, item_id))
 
@@ -239,7 +263,7 @@ class CatalogStore:
     def correct(self, path: str, kind: str, value: str) -> None:
         """Record a user's correction by content, and apply it to every file with that content."""
         row = self.conn.execute(
-            "SELECT images.content_hash FROM items JOIN images ON images.id = items.image_id WHERE items.path = ?", (path,)
+            "SELECT images.content_hash FROM items JOIN images ON images.id = items.image_id WHERE items.path = ?", (db_path(path),)
         ).fetchone()
         if row is None:
             raise CatalogError(f"{path} is not in the catalog.", "Index its folder first, then correct its tags.")
@@ -254,21 +278,26 @@ class CatalogStore:
             self.set_tag(int(item_id), kind, value, "user", None)
 
     # -- skipped files ---------------------------------------------------------------------------
-    def skip(self, path: str, size: int | None, mtime_ns: int | None, reason: str) -> None:
+    def skip(self, path: str, size: int | None, mtime_ns: int | None, reason: str, transient: bool = False) -> None:
+        """`transient`: the cause lies outside the file (missing now, unreadable, no space), so the next run retries it."""
         self.conn.execute(
-            "INSERT INTO skipped(path, size, mtime_ns, reason) VALUES (?, ?, ?, ?) ON CONFLICT(path) DO UPDATE SET"
-            " size = excluded.size, mtime_ns = excluded.mtime_ns, reason = excluded.reason, at = excluded.at",
-            (path, size, mtime_ns, reason),
+            "INSERT INTO skipped(path, size, mtime_ns, reason, transient) VALUES (?, ?, ?, ?, ?) ON CONFLICT(path) DO UPDATE"
+            " SET size = excluded.size, mtime_ns = excluded.mtime_ns, reason = excluded.reason, at = excluded.at,"
+            " transient = excluded.transient",
+            (db_path(path), size, mtime_ns, reason, int(transient)),
         )
 
     def skipped_states(self) -> dict[str, tuple[int | None, int | None, str]]:
-        return {r[0]: (r[1], r[2], r[3]) for r in self.conn.execute("SELECT path, size, mtime_ns, reason FROM skipped")}
+        """path -> (size, mtime_ns, reason); a transient skip has no state, so it never counts as unchanged."""
+        rows = self.conn.execute("SELECT path, size, mtime_ns, reason, transient FROM skipped")
+        return {from_db_path(r[0]): (None, None, r[3]) if r[4] else (r[1], r[2], r[3]) for r in rows}
 
     def forget_skipped(self, paths: Iterable[str]) -> None:
-        self.conn.executemany("DELETE FROM skipped WHERE path = ?", ((p,) for p in paths))
+        self.conn.executemany("DELETE FROM skipped WHERE path = ?", ((db_path(p),) for p in paths))
 
     def skipped(self) -> list[dict[str, str]]:
-        return [{"path": r[0], "reason": r[1]} for r in self.conn.execute("SELECT path, reason FROM skipped ORDER BY path")]
+        rows = self.conn.execute("SELECT path, reason, transient FROM skipped ORDER BY path")
+        return [{"path": from_db_path(r[0]), "reason": r[1], "retry": bool(r[2])} for r in rows]
 
     # -- reads -------------------------------------------------------------------------------------
     _ITEM_SELECT = (
@@ -279,14 +308,14 @@ class CatalogStore:
     )
 
     def items(self) -> list[ItemRow]:
-        return [ItemRow(*row) for row in self.conn.execute(self._ITEM_SELECT + " ORDER BY items.path")]
+        return [_item_row(row) for row in self.conn.execute(self._ITEM_SELECT + " ORDER BY items.path")]
 
     def items_by_id(self, item_ids: Sequence[int]) -> dict[int, ItemRow]:
         if not item_ids:
             return {}
         marks = ",".join("?" * len(item_ids))
         rows = self.conn.execute(self._ITEM_SELECT + f" WHERE items.id IN ({marks})", list(item_ids))
-        return {int(r[0]): ItemRow(*r) for r in rows}
+        return {int(r[0]): _item_row(r) for r in rows}
 
     def item_count(self) -> int:
         return int(self.conn.execute("SELECT COUNT(*) FROM items").fetchone()[0])
@@ -351,8 +380,10 @@ class CatalogStore:
     def item_ids_under(self, prefix: str, categories: Sequence[str] = (), colors: Sequence[str] = ()) -> list[int]:
         """Items whose path starts with `prefix` (a folder ending in a separator), optionally by tag: for a
         subfolder of an added folder, which the vector index has no column for."""
-        sql = "SELECT items.id FROM items WHERE substr(items.path, 1, ?) = ?"
-        args: list[Any] = [len(prefix), prefix]
+        # Compared as bytes, since a stored path is text or (for a name that is not valid Unicode) its bytes.
+        raw = os.fsencode(prefix)
+        sql = "SELECT items.id FROM items WHERE substr(CAST(items.path AS BLOB), 1, ?) = ?"
+        args: list[Any] = [len(raw), raw]
         for kind, values in (("category", categories), ("color", colors)):
             if values:
                 sql += (f" AND EXISTS (SELECT 1 FROM tags WHERE tags.item_id = items.id AND tags.kind = '{kind}'"
