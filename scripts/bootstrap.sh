@@ -98,6 +98,13 @@ case "$cmd" in
   app) exec "$VENV/bin/fashion-assistant-gui" "$@" ;;
   test)
     export QT_QPA_PLATFORM=${QT_QPA_PLATFORM:-offscreen}
+    # The offline test watches every system call (native threads included) with strace.
+    if ! command -v strace >/dev/null; then
+      if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+        apt-get install -y -q strace >/dev/null 2>&1 || { apt-get update -q >/dev/null 2>&1 && apt-get install -y -q strace >/dev/null 2>&1; } || true
+      fi
+      command -v strace >/dev/null || echo "note: install strace (e.g. sudo apt-get install strace): tests/test_offline_native.py needs it" >&2
+    fi
     "$VENV/bin/ruff" check .
     "$VENV/bin/lint-imports" --no-cache
     exec "$VENV/bin/python" -m pytest "$@"

@@ -42,7 +42,7 @@ class MainWindow(QMainWindow):
         self.search = SearchPanel(context, runner, self.catalogs, self)
         self.tabs = QTabWidget(self)
         self.tabs.addTab(self.search, "Search")
-        self.assistant = AssistantPanel(context, runner, self.search, self)
+        self.assistant = AssistantPanel(context, runner, self.search, self, catalogs=self.catalogs)
         self.tabs.addTab(self.assistant, "Assistant")
         self.setCentralWidget(self.tabs)
 

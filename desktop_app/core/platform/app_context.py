@@ -11,6 +11,8 @@ from desktop_app.core.platform.logs import configure_logging
 from desktop_app.core.platform.paths import AppPaths, resolve_paths
 from desktop_app.core.platform.settings import Settings, load_settings, save_settings
 
+ORT_TELEMETRY_ENV = "ORT_DISABLE_TELEMETRY"
+
 
 @dataclass
 class AppContext:
@@ -27,7 +29,14 @@ def open_context(
     log_level: int = logging.INFO,
     allow_network: bool = False,
 ) -> AppContext:
-    """Offline unless told otherwise: only `models download` passes allow_network=True."""
+    """Offline unless told otherwise: only `models download` passes allow_network=True.
+
+    ONNX Runtime's telemetry is off in every mode, before any session exists: it runs in native
+    threads that the socket guard cannot see, looks up Microsoft's event host and writes an event
+    queue under ~/.cache/Microsoft. The variable is read when the library loads, and child
+    processes inherit it.
+    """
+    os.environ[ORT_TELEMETRY_ENV] = "1"
     if allow_network:
         offline.allow_network()
     else:

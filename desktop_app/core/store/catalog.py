@@ -153,14 +153,19 @@ class ThreadCatalogs:
         self.path = path
         self._local = threading.local()
         self._lock = threading.Lock()
-        self._open: list[Catalog] = []
+        self._open: list[tuple[threading.Thread, Catalog]] = []
 
     def get(self) -> Catalog:
         catalog: Catalog | None = getattr(self._local, "catalog", None)
         if catalog is None:
             catalog = self._local.catalog = Catalog.open(self.path)
             with self._lock:
-                self._open.append(catalog)
+                # A pool retires idle threads: their connections are closed here rather than kept until quit.
+                gone = [old for thread, old in self._open if not thread.is_alive()]
+                self._open = [(thread, old) for thread, old in self._open if thread.is_alive()]
+                self._open.append((threading.current_thread(), catalog))
+            for old in gone:
+                old.close()
         return catalog
 
     def bound(self, fn: Callable[Concatenate[Catalog, P], R]) -> Callable[P, R]:
@@ -179,7 +184,7 @@ class ThreadCatalogs:
     def close_all(self) -> None:
         """At shutdown, after the workers stopped; a thread's next `get` opens a fresh connection."""
         with self._lock:
-            catalogs, self._open = self._open, []
+            catalogs, self._open = [catalog for _thread, catalog in self._open], []
         for catalog in catalogs:
             catalog.close()  # connections are opened with check_same_thread=False, so any thread may close them
         self._local = threading.local()
