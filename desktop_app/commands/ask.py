@@ -1,20 +1,22 @@
-"""`fashion-assistant ask`: classify a request, search each wanted category for its count, then stream advice."""
+"""`fashion-assistant ask`: the assistant's events, printed: the numbered items, then the advice as it streams."""
 
 from __future__ import annotations
 
 import argparse
 import json
 import sys
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from desktop_app.core.store import db
+from desktop_app.core.agents.assistant import Assistant, AssistantEvent, ChatOpened, Classified, ItemsFound
+from desktop_app.core.agents.classifier import Classification
+from desktop_app.core.agents.llm_runtime import Done, Failed, Token
+from desktop_app.core.agents.stylist import StyleItem, open_stylist
 from desktop_app.core.platform.app_context import AppContext
-from desktop_app.core.agents.assistant import find_items
-from desktop_app.core.store.chat_store import ChatStore
-from desktop_app.core.agents.classifier import open_classifier
 from desktop_app.core.platform.errors import UserError
-from desktop_app.core.agents.llm_runtime import Failed, Token
-from desktop_app.core.agents.stylist import open_stylist
+from desktop_app.core.store.catalog import Catalog
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -27,43 +29,59 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(handler=run)
 
 
-def run(args: argparse.Namespace, context: AppContext) -> int:
-    from desktop_app.core.search.searcher import Searcher
+@dataclass
+class _Answer:
+    """The events gathered for `--json`, which prints everything at once when the advice has ended."""
 
+    classification: Classification | None = None
+    items: list[StyleItem] = field(default_factory=list)
+    chat_id: int | None = None
+    advice: list[str] = field(default_factory=list)
+    end: Done | Failed | None = None
+
+    def to_json(self, request: str, model: str | None) -> dict[str, Any]:
+        assert self.classification is not None
+        return {
+            "classification": self.classification.to_json(request), "items": [i.to_json() for i in self.items],
+            "advice": "".join(self.advice), "model": model, "chat_id": self.chat_id,
+        }
+
+
+def run(args: argparse.Namespace, context: AppContext) -> int:
     if args.image is not None and not args.image.is_file():
         raise UserError(f"The example photo {args.image} does not exist.", "Give the path of an image file.")
-    searcher = Searcher(context)
-    conn = db.connect(context.paths.db_path)
-    try:
-        classification = open_classifier(context, searcher.categories()).classify(args.request)
-        items = find_items(searcher, classification, args.request, args.image)
-        chats = ChatStore(conn)
-        chat_id = args.chat if args.chat is not None else chats.create_chat(args.request)
-        stylist = open_stylist(context, chats, override=args.llm)
-        advice: list[str] = []
-        failure: Failed | None = None
-        if not args.json:
-            for item in items:
-                print(item.describe())
-            print()
-        for chunk in stylist.advise(args.request, items, image=args.image, chat_id=chat_id):
-            if isinstance(chunk, Token):
-                advice.append(chunk.text)
-                if not args.json:
-                    print(chunk.text, end="", flush=True)
-            elif isinstance(chunk, Failed):
-                failure = chunk
-        if args.json:
-            print(json.dumps({
-                "classification": classification.to_json(args.request), "items": [i.to_json() for i in items],
-                "advice": "".join(advice), "model": stylist.model_name, "chat_id": chat_id,
-            }, ensure_ascii=False, indent=2))
+    with Catalog.open(context.paths.db_path) as catalog:
+        stylist = open_stylist(context, catalog.chats, override=args.llm)
+        events = Assistant(context, catalog, stylist=stylist).ask(args.request, args.image, args.chat)
+        answer = _follow(events, stream=not args.json)
+    if args.json and answer.chat_id is not None:  # the advice began: report it, even when it failed
+        print(json.dumps(answer.to_json(args.request, stylist.model_name), ensure_ascii=False, indent=2))
+    if isinstance(answer.end, Failed):
+        print(f"error: {answer.end.user_message}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _follow(events: Iterable[AssistantEvent], *, stream: bool) -> _Answer:
+    """Gathers the events, printing the items and the advice as they come when `stream`."""
+    answer = _Answer()
+    for event in events:
+        if isinstance(event, Classified):
+            answer.classification = event.classification
+        elif isinstance(event, ItemsFound):
+            answer.items = event.style_items()
+            if stream:
+                for item in answer.items:
+                    print(item.describe())
+                print()
+        elif isinstance(event, ChatOpened):
+            answer.chat_id = event.chat_id
+        elif isinstance(event, Token):
+            answer.advice.append(event.text)
+            if stream:
+                print(event.text, end="", flush=True)
         else:
-            print()
-        if failure is not None:
-            print(f"error: {failure.user_message}", file=sys.stderr)
-            return 1
-        return 0
-    finally:
-        conn.close()
-        searcher.close()
+            answer.end = event
+    if stream and answer.chat_id is not None:
+        print()
+    return answer

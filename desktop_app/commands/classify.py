@@ -6,8 +6,9 @@ import argparse
 import json
 import sys
 
-from desktop_app.core.platform.app_context import AppContext
 from desktop_app.core.agents.classifier import open_classifier
+from desktop_app.core.platform.app_context import AppContext
+from desktop_app.core.store.catalog import Catalog
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -19,9 +20,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace, context: AppContext) -> int:
-    classifier = open_classifier(context, override=args.llm)
+    classifier = open_classifier(context, _catalog_categories(context), override=args.llm)
     requests = args.request or (line.rstrip("\n") for line in sys.stdin)
     for request in requests:
         result = classifier.classify(request).to_json(request)
         print(json.dumps(result, ensure_ascii=False) if args.json else json.dumps(result, ensure_ascii=False, indent=2), flush=True)
     return 0
+
+
+def _catalog_categories(context: AppContext) -> list[str]:
+    """The catalog's categories; none (the default vocabulary) before there is a catalog, which classifying must not create."""
+    if not context.paths.db_path.exists():
+        return []
+    with Catalog.open(context.paths.db_path) as catalog:
+        return catalog.store.categories()

@@ -1,9 +1,11 @@
-"""Streamed advice in the window: request ids drop stale chunks, and repaints are throttled.
+"""Streamed advice in the window: request ids drop stale events, and repaints are throttled.
 
-The producer is a core generator of typed chunks (`Token`, `Done`, `Failed`) run on the "llm"
-lane. Each `start()` gets a new request id and cancels the previous stream; chunks of any other id
-are dropped, so a slow old answer can never write into a new one. Tokens are accumulated and the
-view is told at most every 50 ms, because repainting a growing document per token freezes it.
+The producer is the assistant's generator of typed events (`core/agents/assistant.py`) run on the
+"llm" lane. Each `start()` gets a new request id and cancels the previous stream; events of any other
+id are dropped, so a slow old answer can never write into a new one. Tokens are accumulated and the
+view is told at most every 50 ms, because repainting a growing document per token freezes it; the
+other events (classified, items found, chat opened) are passed on as they come, as data for the
+panel to apply on the UI thread.
 """
 
 from __future__ import annotations
@@ -12,8 +14,10 @@ from collections.abc import Callable, Iterator
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
+from desktop_app.core.agents.assistant import AssistantEvent
+from desktop_app.core.agents.llm_runtime import Done, Failed, Token
 from desktop_app.core.platform.jobs import CancelToken
-from desktop_app.core.agents.llm_runtime import Chunk, Done, Failed, Token
+from desktop_app.ui.errors import error_text
 from desktop_app.ui.workers import BackgroundRunner, Worker
 
 RENDER_INTERVAL_MS = 50
@@ -21,6 +25,7 @@ RENDER_INTERVAL_MS = 50
 
 class AdviceStream(QObject):
     text_changed = Signal(str)  # the whole text so far
+    event = Signal(object)  # every event that is neither a token nor the end, in order
     finished = Signal(object)  # exactly one Done or Failed per started stream
     busy_changed = Signal(bool)
 
@@ -40,17 +45,17 @@ class AdviceStream(QObject):
     def busy(self) -> bool:
         return self._worker is not None
 
-    def start(self, make_chunks: Callable[[CancelToken], Iterator[Chunk]]) -> int:
+    def start(self, make_events: Callable[[CancelToken], Iterator[AssistantEvent]]) -> int:
         """Cancel any stream in flight and start a new one; returns its request id."""
         self.stop()
         self._request_id += 1
         request_id = self._request_id
         self._text = ""
         self._render()
-        worker = self._runner.run(make_chunks, lane="llm")
-        worker.item.connect(lambda chunk: self._on_chunk(request_id, chunk))
+        worker = self._runner.run(make_events, lane="llm")
+        worker.item.connect(lambda event: self._on_event(request_id, event))
         worker.cancelled.connect(lambda: self._on_end(request_id, Done("cancelled", 0, "")))
-        worker.error.connect(lambda exc: self._on_end(request_id, Failed(str(exc) or type(exc).__name__, repr(exc))))
+        worker.error.connect(lambda exc: self._on_end(request_id, _failure(exc)))
         self._worker = worker
         self.busy_changed.emit(True)
         return request_id
@@ -65,15 +70,17 @@ class AdviceStream(QObject):
         self.renders += 1
         self.text_changed.emit(self._text)
 
-    def _on_chunk(self, request_id: int, chunk: Chunk) -> None:
+    def _on_event(self, request_id: int, event: AssistantEvent) -> None:
         if request_id != self._request_id:
             return
-        if isinstance(chunk, Token):
-            self._text += chunk.text
+        if isinstance(event, Token):
+            self._text += event.text
             if not self._timer.isActive():
                 self._timer.start()
+        elif isinstance(event, Done | Failed):
+            self._on_end(request_id, event)
         else:
-            self._on_end(request_id, chunk)
+            self.event.emit(event)
 
     def _on_end(self, request_id: int, chunk: Done | Failed) -> None:
         if request_id != self._request_id or self._worker is None:
@@ -83,3 +90,9 @@ class AdviceStream(QObject):
         self._render()
         self.busy_changed.emit(False)
         self.finished.emit(chunk)
+
+
+def _failure(exc: BaseException) -> Failed:
+    """A producer that raised instead of ending with Failed (it could not even start): its sentence and what to do."""
+    message, hint, details = error_text(exc)
+    return Failed(f"{message} {hint}".strip(), details)

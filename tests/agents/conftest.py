@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from desktop_app.core.models.gguf import read_gguf_info
 from desktop_app.core.agents.llm_runtime import LoadOptions, LocalLLM
+from desktop_app.core.models.gguf import read_gguf_info
 
 # Gemma's turn format, short: enough to send chat messages through llama-cpp-python's Jinja path.
 GEMMA_TEMPLATE = (

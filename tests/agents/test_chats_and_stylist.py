@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from desktop_app.core.store import db
-from desktop_app.core.store.chat_store import ChatStore
-from desktop_app.core.platform.jobs import CancelToken
 from desktop_app.core.agents.llm_runtime import Done, Failed, LocalLLM, Token
 from desktop_app.core.agents.stylist import StyleItem, Stylist, build_prompt
+from desktop_app.core.platform.jobs import CancelToken
+from desktop_app.core.store import db
+from desktop_app.core.store.chat_store import ChatStore
 
 ITEMS = [
     StyleItem(1, "shirt", "white", "linen-shirt.jpg", 2.31, "/photos/shirt/linen-shirt.jpg"),

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from desktop_app.core.models.gguf import BadModelFileError, read_gguf_info
 from desktop_app.core.agents.llm_runtime import LocalLLM, check_loads_in_child
+from desktop_app.core.models.gguf import BadModelFileError, read_gguf_info
 
 
 def test_the_bundled_model_passes_the_header_check(gemma_gguf: Path) -> None:

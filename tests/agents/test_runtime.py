@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+from desktop_app.core.agents.llm_runtime import Chunk, Done, Failed, LocalLLM, Prompt, Token, guarded
 from desktop_app.core.platform.errors import UserError
 from desktop_app.core.platform.jobs import CancelToken
-from desktop_app.core.agents.llm_runtime import Chunk, Done, Failed, LocalLLM, Prompt, Token, guarded
 
 STORY = Prompt(messages=[{"role": "user", "content": "Tell me a long story."}], completion="Once upon a time, in a small town,")
 

@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from desktop_app.core.platform.jobs import CancelToken
+from desktop_app.core.agents.assistant import Assistant
 from desktop_app.core.agents.llm_runtime import Done, Token
+from desktop_app.core.platform.jobs import CancelToken
+from desktop_app.ui.assistant_panel import AssistantPanel
 
 pytestmark = pytest.mark.slow
 
@@ -17,7 +19,7 @@ pytestmark = pytest.mark.slow
 def _index(qtbot, window, folder: Path) -> None:
     with qtbot.waitSignal(window.catalog.index_finished, timeout=120_000):
         window.catalog.start_index([folder])
-    qtbot.waitUntil(lambda: bool(window.catalog.stats and window.catalog.stats["items"]), timeout=120_000)
+    qtbot.waitUntil(lambda: bool(window.catalog.stats and window.catalog.stats.items), timeout=120_000)
 
 
 def test_ask_shows_chips_numbered_cards_and_the_honest_base_model_answer(qtbot, window, photo_folder: Path) -> None:
@@ -37,34 +39,43 @@ def test_ask_shows_chips_numbered_cards_and_the_honest_base_model_answer(qtbot, 
     qtbot.waitUntil(lambda: window.assistant.chat_list.count() == 1, timeout=30_000)
 
 
+class _StreamsUntilStopped:
+    """A scripted stylist (the stand-in for an instruction-tuned GGUF): streams until told to stop."""
+
+    model_name = "scripted"
+
+    def __init__(self) -> None:
+        self.stopped = threading.Event()
+
+    def advise(self, request, items, *, image=None, chat_id=None, cancel: CancelToken | None = None):
+        n = 0
+        try:
+            while not cancel.cancelled:
+                n += 1
+                yield Token(f"word{n} ")
+                time.sleep(0.02)
+            yield Done("cancelled", n, "scripted")
+        finally:
+            self.stopped.set()
+
+
 def test_stop_mid_stream_keeps_what_was_written(qtbot, window, photo_folder: Path) -> None:
-    """A scripted stylist (the stand-in for an instruction-tuned GGUF) streams until told to stop."""
     _index(qtbot, window, photo_folder)
-    stopped = threading.Event()
-
-    def scripted_advise(request, items, image, chat_id, cancel: CancelToken):
-        def chunks():
-            n = 0
-            try:
-                while not cancel.cancelled:
-                    n += 1
-                    yield Token(f"word{n} ")
-                    time.sleep(0.02)
-                yield Done("cancelled", n, "scripted")
-            finally:
-                stopped.set()
-
-        return 1, chunks()
-
-    window.assistant.llm.advise = scripted_advise
-    window.assistant.request.setText("a t-shirt")
-    window.assistant.send()
-    qtbot.waitUntil(lambda: "word5" in window.assistant.advice.toPlainText(), timeout=120_000)
-    assert window.assistant.stop_button.isEnabled()
-    with qtbot.waitSignal(window.assistant.answered, timeout=30_000) as answer:
-        window.assistant.stop()
+    stylist = _StreamsUntilStopped()
+    assistant = AssistantPanel(  # a panel like the window's, on its runner, search tab and handles, with the scripted stylist
+        window.context, window.runner, window.search, catalogs=window.catalogs,
+        make_assistant=lambda catalog: Assistant(window.context, catalog, window.search.searcher(), stylist=stylist),
+    )
+    qtbot.addWidget(assistant)
+    assistant.request.setText("a t-shirt")
+    assistant.send()
+    qtbot.waitUntil(lambda: "word5" in assistant.advice.toPlainText(), timeout=120_000)
+    assert assistant.stop_button.isEnabled()
+    with qtbot.waitSignal(assistant.answered, timeout=30_000) as answer:
+        assistant.stop()
     assert isinstance(answer.args[0], Done) and answer.args[0].reason == "cancelled"
-    qtbot.waitUntil(stopped.is_set, timeout=10_000)
-    assert "word1" in window.assistant.advice.toPlainText()
-    assert window.assistant.send_button.isEnabled() and not window.assistant.stop_button.isEnabled()
-    assert window.assistant.stream.renders < 200, "repaints are throttled, not one per token"
+    qtbot.waitUntil(stylist.stopped.is_set, timeout=10_000)
+    assert "word1" in assistant.advice.toPlainText()
+    assert assistant.send_button.isEnabled() and not assistant.stop_button.isEnabled()
+    assert assistant.chat_id is not None, "the chat id arrived as data, though the stream was stopped"
+    assert assistant.stream.renders < 200, "repaints are throttled, not one per token"

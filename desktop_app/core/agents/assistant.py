@@ -1,35 +1,151 @@
-"""The assistant's retrieval step, shared by `fashion-assistant ask` and the window.
+"""The assistant: a request (and an optional photo) becomes a classification, numbered items and streamed advice.
 
-One search per wanted category for its count, numbered in the order they are shown, so the
-numbers in the advice match the cards on screen and the lines in the terminal.
+One operation for every front end, so the pipeline is written once: `fashion-assistant ask` prints
+its events and the window shows them, and neither orchestrates the steps. `Assistant.ask` yields
+typed events, the advice's own `Token` chunks among them, and ends with exactly one `Done` or
+`Failed` however it ends (an error, a stop, a stylist that raises), so a front end never has to
+catch anything to know the request is over.
+
+The items are found with the request encoded once: one search per wanted category for its count
+shares the same text and photo vectors, so the text tower and the photo decode run once per request,
+not once per category. They are numbered in the order they are shown, so the numbers in the advice
+match the cards on screen and the lines in the terminal.
 """
 
 from __future__ import annotations
 
+import logging
+import traceback
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
-from desktop_app.core.agents.classifier import Classification
-from desktop_app.core.platform.jobs import CancelToken
-from desktop_app.core.agents.stylist import StyleItem
+from desktop_app.core.agents.classifier import Classification, RequestClassifier, open_classifier
+from desktop_app.core.agents.llm_runtime import Chunk, Done, Failed, Token, guarded
+from desktop_app.core.agents.stylist import StyleItem, open_stylist
+from desktop_app.core.catalog.vocabulary import CATEGORIES
+from desktop_app.core.platform.errors import UserError
+from desktop_app.core.platform.jobs import Cancelled, CancelToken
+from desktop_app.core.search.searcher import Searcher, SearchHit, SearchQuery
+from desktop_app.core.store.catalog import Catalog
 
 if TYPE_CHECKING:
-    from desktop_app.core.search.searcher import Searcher
+    from desktop_app.core.platform.app_context import AppContext
+
+log = logging.getLogger(__name__)
 
 UNCLASSIFIED_K = 4  # results shown when the request names no garment the classifier knows
 
 
-def find_items(searcher: Searcher, classification: Classification, request: str, image: Path | None,
-               cancel: CancelToken | None = None) -> list[StyleItem]:
-    from desktop_app.core.search.searcher import SearchQuery
+class Advisor(Protocol):
+    """What the assistant needs of a stylist: `Stylist`, or a scripted one where no model should run."""
 
-    text = classification.search_text or request.strip() or None
-    if classification.items:
-        queries = [SearchQuery(text=text, image=image, categories=[c], k=n) for c, n in classification.items.items()]
-    else:
-        queries = [SearchQuery(text=text, image=image, k=UNCLASSIFIED_K)]
-    hits = [hit for query in queries for hit in searcher.search(query, cancel=cancel)]
-    return [
-        StyleItem(number, hit.category, hit.color, Path(hit.path).name, round(float(hit.score), 3), hit.path)
-        for number, hit in enumerate(hits, start=1)
-    ]
+    @property
+    def model_name(self) -> str | None: ...
+
+    def advise(self, request: str, items: Sequence[StyleItem], *, image: Path | None = None, chat_id: int | None = None,
+               cancel: CancelToken | None = None) -> Iterator[Chunk]: ...
+
+
+@dataclass(frozen=True)
+class FoundItem:
+    """One numbered card: the hit as a front end shows it (its thumbnail included), and as the stylist is told of it."""
+
+    number: int  # as shown to the shopper, from 1
+    hit: SearchHit
+
+    @property
+    def style(self) -> StyleItem:
+        hit = self.hit
+        return StyleItem(self.number, hit.category, hit.color, Path(hit.path).name, round(float(hit.score), 3), hit.path)
+
+
+@dataclass(frozen=True)
+class Classified:
+    classification: Classification
+
+
+@dataclass(frozen=True)
+class ItemsFound:
+    items: tuple[FoundItem, ...]  # in the order shown, numbered from 1
+
+    def style_items(self) -> list[StyleItem]:
+        return [item.style for item in self.items]
+
+
+@dataclass(frozen=True)
+class ChatOpened:
+    """The turn is saved in this chat. Sent before the advice, not only at the end, because a front end may stop
+    reading at any token (the window drops the stream on Stop) and must still continue this chat next time."""
+
+    chat_id: int
+
+
+# The advice streams as the stylist's own Token chunks and ends with its Done or Failed; a request that ends before
+# the advice ends with one of those too, so there is one set of chunk types, not a copy per layer.
+AssistantEvent = Classified | ItemsFound | ChatOpened | Token | Done | Failed
+
+
+class Assistant:
+    """Classify, find the items, open the chat, stream the advice: over one catalog handle, with the given collaborators.
+
+    Each collaborator defaults to the one the context's settings name: a `Searcher` on `catalog`, the
+    classifier over the catalog's categories, the stylist saving to `catalog.chats`. Kept between
+    requests (as the window does), its models stay loaded.
+    """
+
+    def __init__(self, context: AppContext, catalog: Catalog, searcher: Searcher | None = None,
+                 classifier: RequestClassifier | None = None, stylist: Advisor | None = None) -> None:
+        self.catalog = catalog
+        self.searcher = searcher if searcher is not None else Searcher(context, catalog)
+        self.classifier = classifier if classifier is not None else open_classifier(context, catalog.store.categories())
+        self.stylist: Advisor = stylist if stylist is not None else open_stylist(context, catalog.chats)
+
+    def ask(self, request: str, photo: Path | None = None, chat_id: int | None = None,
+            cancel: CancelToken | None = None) -> Iterator[AssistantEvent]:
+        """Classified, ItemsFound, ChatOpened (a new chat unless `chat_id` continues one), the advice's tokens, then
+        exactly one Done or Failed. Stopped before the advice, it ends with Done("cancelled") and saves nothing."""
+        cancel = cancel or CancelToken()
+        try:
+            yield from self._steps(request, photo, chat_id, cancel)
+        except Cancelled:
+            yield Done("cancelled", 0, "")
+        except UserError as exc:
+            log.error("%s | %s", exc.user_text(), exc.detail)
+            yield Failed(exc.user_text(), exc.detail)
+        except Exception as exc:
+            log.exception("The assistant failed")
+            yield Failed("The assistant stopped with an unexpected error; see the log for details.",
+                         "".join(traceback.format_exception(exc)))
+
+    def _steps(self, request: str, photo: Path | None, chat_id: int | None, cancel: CancelToken) -> Iterator[AssistantEvent]:
+        classification = self._classifier().classify(request)
+        yield Classified(classification)
+        cancel.check()
+        found = ItemsFound(self._find_items(classification, request, photo, cancel))
+        yield found
+        cancel.check()
+        if chat_id is None:
+            chat_id = self.catalog.chats.create_chat(request)
+        yield ChatOpened(chat_id)
+        # guarded(): whatever the stylist does (raise, stop early), the request still ends with one Done or Failed
+        advice = self.stylist.advise(request, found.style_items(), image=photo, chat_id=chat_id, cancel=cancel)
+        yield from guarded(advice, self.stylist.model_name or "none")
+
+    def _classifier(self) -> RequestClassifier:
+        """The classifier on the catalog's categories as they are now (indexing may have added one since the last
+        request), keeping the model it has loaded."""
+        categories = self.catalog.store.categories()
+        if self.classifier.categories != (categories or list(CATEGORIES)):
+            self.classifier = RequestClassifier(self.classifier.llm, categories, max_tokens=self.classifier.max_tokens)
+        return self.classifier
+
+    def _find_items(self, classification: Classification, request: str, photo: Path | None,
+                    cancel: CancelToken) -> tuple[FoundItem, ...]:
+        text = classification.search_text or request.strip() or None
+        encoded = self.searcher.encode(SearchQuery(text=text, image=photo), cancel)
+        wanted = [([category], k) for category, k in classification.items.items()] or [([], UNCLASSIFIED_K)]
+        hits = [hit for categories, k in wanted
+                for hit in self.searcher.search_encoded(encoded, SearchQuery(categories=categories, k=k), cancel)]
+        return tuple(FoundItem(number, hit) for number, hit in enumerate(hits, start=1))

@@ -28,11 +28,11 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from desktop_app.core.platform.app_context import AppContext
 from desktop_app.core.agents.llm_runtime import LoadOptions, LocalLLM, Prompt
-from desktop_app.core.models.locator import bundled_gguf_available, bundled_gguf_path
-from desktop_app.core.platform.resources import prompt_text
 from desktop_app.core.catalog.vocabulary import CATEGORIES, category_for_word, color_for_word, normalise
+from desktop_app.core.models.locator import bundled_gguf_available, bundled_gguf_path
+from desktop_app.core.platform.app_context import AppContext
+from desktop_app.core.platform.resources import prompt_text
 
 log = logging.getLogger(__name__)
 
@@ -551,24 +551,12 @@ def classifier_gguf(context: AppContext, override: str | Path | None = None) -> 
     return bundled_gguf_path(context.paths) if bundled_gguf_available() else None
 
 
-def catalog_categories(context: AppContext) -> list[str]:
-    """The categories the catalog holds, or none when there is no catalog yet (the default vocabulary applies)."""
-    if not context.paths.db_path.exists():
-        return []
-    from desktop_app.core.store.catalog_store import CatalogStore
-
-    store = CatalogStore.open(context.paths.db_path)
-    try:
-        return store.categories()
-    finally:
-        store.close()
-
-
 def open_classifier(context: AppContext, categories: Sequence[str] | None = None, override: str | Path | None = None,
                     ) -> RequestClassifier:
-    """A classifier over the catalog's categories; a GGUF that was asked for is header-checked now, not at first use."""
+    """A classifier over `categories`, the caller's catalog's (None or empty: the default vocabulary, as before there
+    is a catalog); a GGUF that was asked for is header-checked now, not at first use."""
     path = classifier_gguf(context, override)
     llm = LocalLLM(path, LoadOptions(n_ctx=1024, n_threads=context.settings.threads)) if path is not None else None
     if llm is not None:
         llm.info  # noqa: B018 - raises BadModelFileError for a file that is not a usable GGUF
-    return RequestClassifier(llm, categories if categories is not None else catalog_categories(context))
+    return RequestClassifier(llm, categories)

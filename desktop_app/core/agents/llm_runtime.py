@@ -22,9 +22,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+from desktop_app.core.models.gguf import BadModelFileError, GGUFInfo, read_gguf_info
 from desktop_app.core.platform.child_process import ChildDied, run_in_child
 from desktop_app.core.platform.errors import UserError
-from desktop_app.core.models.gguf import BadModelFileError, GGUFInfo, read_gguf_info
 from desktop_app.core.platform.jobs import Cancelled, CancelToken
 
 log = logging.getLogger(__name__)

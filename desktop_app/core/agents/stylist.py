@@ -18,11 +18,11 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from desktop_app.core.platform.app_context import AppContext
-from desktop_app.core.store.chat_store import ChatMessage, ChatStore, Status
-from desktop_app.core.platform.jobs import CancelToken
 from desktop_app.core.agents.llm_runtime import Chunk, Done, Failed, LoadOptions, LocalLLM, Prompt, Token, guarded
+from desktop_app.core.platform.app_context import AppContext
+from desktop_app.core.platform.jobs import CancelToken
 from desktop_app.core.platform.resources import prompt_text
+from desktop_app.core.store.chat_store import ChatMessage, ChatStore, Status
 
 log = logging.getLogger(__name__)
 

@@ -34,19 +34,18 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from desktop_app.core.catalog import scanner
-
-from desktop_app.core.catalog import vocabulary
+from desktop_app.core.catalog import scanner, vocabulary
+from desktop_app.core.embedding.encoders import open_text_encoder, open_vision_encoder
 from desktop_app.core.platform.errors import CatalogError, UserError
-from desktop_app.core.catalog.indexer import PRECISION_META
 from desktop_app.core.platform.jobs import CancelToken
 from desktop_app.core.search.query_terms import QueryTermsError, Term, parse_terms
-from desktop_app.core.store.catalog_store import CatalogStore, EmbeddingModel, ModelMismatchError
+from desktop_app.core.store.catalog import Catalog
+from desktop_app.core.store.catalog_store import EmbeddingModel, ModelMismatchError, mean_vectors
 
 if TYPE_CHECKING:
-    from desktop_app.core.platform.app_context import AppContext
     from desktop_app.core.embedding.blip2 import ResolvedModel, TextEncoder, VisionEncoder
     from desktop_app.core.embedding.onnx_encoder import OnnxTextEncoder, OnnxVisionEncoder
+    from desktop_app.core.platform.app_context import AppContext
 
 log = logging.getLogger(__name__)
 
@@ -108,12 +107,6 @@ class SearchHit:
 # Products are np.einsum, not `@`: a BLAS call leaves OpenBLAS's threads spinning for a while, and a text
 # encode that starts then (the next query) took twice as long on 2 cores (~55 -> ~115 ms). einsum's own
 # loop is single-threaded and, at these sizes, as fast.
-def mean_vectors(queries: np.ndarray) -> np.ndarray:
-    """(n, Q, D) query vectors -> (n, D) normalised means, as the catalog's KNN column holds them."""
-    means = queries.mean(axis=1)
-    return means / np.maximum(np.linalg.norm(means, axis=1, keepdims=True), 1e-12)
-
-
 def text_scores(queries: np.ndarray, text: np.ndarray) -> np.ndarray:
     """(n, Q, D) x (D,) -> (n,): BLIP-2's image-text similarity, the best of each photo's query vectors."""
     return np.einsum("nqd,d->nq", queries, text).max(axis=1)
@@ -198,6 +191,13 @@ class _FolderFilter:
     subfolder: str | None = None  # a path prefix inside an added folder: scored exhaustively, see _candidates
 
 
+@dataclass(frozen=True)
+class _Filters:
+    categories: list[str]
+    colors: list[str]
+    folders: _FolderFilter
+
+
 class Searcher:
     """Searches one catalog; keeps the BLIP-2 towers it has loaded warm until `close()`.
 
@@ -205,9 +205,10 @@ class Searcher:
     different one is refused (its vectors would not be comparable with the catalog's).
     """
 
-    def __init__(self, context: AppContext, blip2: str | None = None) -> None:
+    def __init__(self, context: AppContext, catalog: Catalog, blip2: str | None = None) -> None:
         self.context = context
-        self.store = CatalogStore.open(context.paths.db_path)
+        self.catalog = catalog
+        self.store = catalog.store
         self._blip2 = blip2
         self._lock = threading.Lock()
         self._model_key: tuple[str, EmbeddingModel] | None = None
@@ -217,39 +218,55 @@ class Searcher:
         self._background: _Background | None = None
 
     def close(self) -> None:
+        """Lets the towers go; the catalog handle belongs to the caller."""
         with self._lock:
             self._text = self._vision = None
             self._background = None
-            self.store.close()
 
     def categories(self) -> list[str]:
         with self._lock:
             return self.store.categories()
-
-    def loaded_towers(self) -> list[str]:
-        """Which towers are warm, for the status bar and for tests that must not load the other one."""
-        return [name for name, encoder in (("text", self._text), ("vision", self._vision)) if encoder is not None]
 
     def search(self, query: SearchQuery, cancel: CancelToken | None = None) -> list[SearchHit]:
         cancel = cancel or CancelToken()
         with self._lock:
             return self._search(query, cancel)
 
+    def encode(self, query: SearchQuery, cancel: CancelToken | None = None) -> EncodedQuery:
+        """The query's words and photo as `search_encoded` takes them, so several searches that share them (the
+        assistant's, one per category) run the text tower and decode the photo once, not once per search."""
+        cancel = cancel or CancelToken()
+        with self._lock:
+            terms, resolved = self._checked(query)
+            return self._encode(terms, query.text_weight, resolved, cancel)
+
+    def search_encoded(self, encoded: EncodedQuery, query: SearchQuery, cancel: CancelToken | None = None) -> list[SearchHit]:
+        """`search` with a query `encode` made: `query` gives the filters, `k` and `min_score`; its words and photo
+        are not read again."""
+        cancel = cancel or CancelToken()
+        with self._lock:
+            _check_limits(query)
+            self._model()  # the catalog may have been emptied since the query was encoded
+            return self._ranked(encoded, query, self._filters(query), cancel)
+
     def _search(self, query: SearchQuery, cancel: CancelToken) -> list[SearchHit]:
+        terms, resolved = self._checked(query)
+        filters = self._filters(query)  # checked before the towers run: a misspelt category fails at once
+        return self._ranked(self._encode(terms, query.text_weight, resolved, cancel), query, filters, cancel)
+
+    def _checked(self, query: SearchQuery) -> tuple[list[Term], ResolvedModel]:
         terms = _terms(query)
-        if query.k < 1:
-            raise SearchError(f"Asked for {query.k} results.", "Ask for at least one (-k 1 or more).")
-        if not 0.0 <= query.text_weight <= 1.0:
-            raise SearchError(f"The text weight {query.text_weight} is outside 0..1.", "Use 1 for words only, 0 for the photo only.")
-        resolved = self._model()
-        categories = self._categories(query.categories)
-        colors = _colors(query.colors)
+        _check_limits(query)
+        return terms, self._model()
+
+    def _filters(self, query: SearchQuery) -> _Filters:
         folders = self._folder_filter(query.folder) if query.folder is not None else _FolderFilter([])
-        cancel.check()
-        encoded = self._encode(terms, query.text_weight, resolved, cancel)
+        return _Filters(self._categories(query.categories), _colors(query.colors), folders)
+
+    def _ranked(self, encoded: EncodedQuery, query: SearchQuery, filters: _Filters, cancel: CancelToken) -> list[SearchHit]:
         cancel.check()
         scorer = Scorer(encoded, self._background_sample())
-        candidates = self._candidates(scorer, query.k, categories, colors, folders)
+        candidates = self._candidates(scorer, query.k, filters.categories, filters.colors, filters.folders)
         cancel.check()
         ranked = self._rank(scorer, candidates, cancel)
         log.debug("search: %d candidates re-ranked, best %.2f", len(ranked), ranked[0][1] if ranked else float("nan"))
@@ -259,7 +276,8 @@ class Searcher:
 
     # -- the model --------------------------------------------------------------------------------
     def _model(self) -> ResolvedModel:
-        from desktop_app.core.embedding.blip2 import model_identity, resolve_catalog_model
+        from desktop_app.core.catalog.operations import resolve_catalog_model
+        from desktop_app.core.embedding.blip2 import model_identity
 
         recorded = self.store.recorded_model()
         if recorded is None or self.store.item_count() == 0:
@@ -271,7 +289,7 @@ class Searcher:
         if key != self._model_key:
             self._text = self._vision = None
             self._resolved, self._model_key = None, None
-            resolved = resolve_catalog_model(self.store, self.context.paths, key[0], self.context.settings.blip2_model)
+            resolved = resolve_catalog_model(self.catalog, self.context, key[0])
             identity = model_identity(resolved)
             if identity != recorded:
                 raise ModelMismatchError(
@@ -287,31 +305,19 @@ class Searcher:
 
     def _text_encoder(self, resolved: ResolvedModel) -> TextEncoder | OnnxTextEncoder:
         if self._text is None:
-            from desktop_app.core.embedding import onnx_encoder
-            from desktop_app.core.embedding.blip2 import TextEncoder
-
-            threads = self.context.settings.threads
-            self._text = onnx_encoder.open_cached_text(resolved, self.context.paths.prepared_dir, threads) or TextEncoder(
-                resolved, threads=threads)
+            self._text = open_text_encoder(resolved, self.context.paths.prepared_dir, self.context.settings.threads)
         return self._text
 
     def _vision_encoder(self, resolved: ResolvedModel) -> VisionEncoder | OnnxVisionEncoder:
         if self._vision is None:
-            from desktop_app.core.embedding import onnx_encoder
-            from desktop_app.core.embedding.blip2 import VisionEncoder
-
             # Query photos are encoded as the catalog's photos were, so a photo finds itself; the fast
             # encoder also holds a quarter of the fp32 tower's memory.
-            recorded = self.store.get_meta(PRECISION_META) or {}
-            threads = self.context.settings.threads
-            if recorded.get("backend") == "onnx":
-                self._vision = onnx_encoder.open_cached(resolved, self.context.paths.prepared_dir, threads)
-            if self._vision is None:
-                precision = "int8" if recorded.get("choice") == "int8" else "fp32"
-                self._vision = VisionEncoder(resolved, precision=precision, threads=threads)
+            self._vision = open_vision_encoder(resolved, self.catalog.encoder_choice(), self.context.paths.prepared_dir,
+                                               threads=self.context.settings.threads)
         return self._vision
 
     def _encode(self, terms: list[Term], text_weight: float, resolved: ResolvedModel, cancel: CancelToken) -> EncodedQuery:
+        cancel.check()
         words = [t for t in terms if t.text is not None]
         photos = [t for t in terms if t.photo is not None]
         text = photo = None
@@ -397,6 +403,13 @@ class Searcher:
         return hits
 
 
+def _check_limits(query: SearchQuery) -> None:
+    if query.k < 1:
+        raise SearchError(f"Asked for {query.k} results.", "Ask for at least one (-k 1 or more).")
+    if not 0.0 <= query.text_weight <= 1.0:
+        raise SearchError(f"The text weight {query.text_weight} is outside 0..1.", "Use 1 for words only, 0 for the photo only.")
+
+
 def _terms(query: SearchQuery) -> list[Term]:
     terms = parse_terms(query.text or "")
     if query.image is not None:
@@ -425,8 +438,8 @@ def _sum(vectors: np.ndarray, weights: list[float]) -> np.ndarray:
 
 
 def _photo_vector(encoder: VisionEncoder | OnnxVisionEncoder, path: Path) -> np.ndarray:
-    from desktop_app.core.embedding.blip2 import to_pixels
     from desktop_app.core.catalog.imaging import UnreadableImage, decode_image
+    from desktop_app.core.embedding.blip2 import to_pixels
 
     size = (encoder.pixel_spec.width, encoder.pixel_spec.height)
     try:
