@@ -11,13 +11,11 @@ import json
 import sys
 import time
 from pathlib import Path
-from typing import Any
 
-from desktop_app.core.platform.app_context import AppContext
-from desktop_app.core.embedding.blip2 import AGREEMENT_THRESHOLD
 from desktop_app.core.catalog.operations import prepare_fast_encoder
+from desktop_app.core.embedding.blip2 import AGREEMENT_THRESHOLD
 from desktop_app.core.models.downloads import download_and_adopt
-from desktop_app.core.platform.jobs import CancelToken, Progress
+from desktop_app.core.models.inventory import import_and_use, model_rows, remove_named, use_named
 from desktop_app.core.models.locator import find_all
 from desktop_app.core.models.registry import (
     ROLES,
@@ -25,15 +23,14 @@ from desktop_app.core.models.registry import (
     Manifest,
     Registry,
     accept_licence,
-    import_model,
     installed_or_explain,
     load_manifest,
-    model_roles,
-    remove_model,
-    roles_using,
-    use_model,
     verify_installed,
 )
+from desktop_app.core.platform.app_context import AppContext
+from desktop_app.core.platform.jobs import CancelToken, Progress
+from desktop_app.core.platform.units import format_size
+from desktop_app.core.store.catalog import Catalog
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -72,12 +69,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     prepare.set_defaults(handler=run_prepare)
 
 
-def _size(n: int | None) -> str:
-    if n is None:
-        return "?"
-    return f"{n / 1e9:.2f} GB" if n >= 1e9 else f"{n / 1e6:.1f} MB"
-
-
 def _progress_printer() -> Progress:
     """One rewritten line on a terminal; a line a second otherwise, so logs stay readable."""
     tty = sys.stderr.isatty()
@@ -96,57 +87,29 @@ def _progress_printer() -> Progress:
     return show
 
 
-def _catalog(context: AppContext, manifest: Manifest) -> list[dict[str, Any]]:
-    installed = Registry(context.paths).all()
-    rows = []
-    for entry in manifest.models:
-        model = installed.get(entry.name)
-        licence = manifest.licences[entry.licence]
-        rows.append({
-            "name": entry.name, "title": entry.title, "roles": entry.roles, "format": entry.format, "source": entry.source,
-            "repo": entry.repo, "revision": entry.revision, "licence": entry.licence, "licence_name": licence.name,
-            "licence_url": licence.url,
-            "licence_accepted": not licence.requires_acceptance or entry.licence in context.settings.accepted_licences,
-            "pick_when": entry.pick_when, "installed": model is not None,
-            "origin": model.describe_origin() if model else None, "location": model.location if model else None,
-            "size_bytes": model.size_bytes if model else entry.size_bytes, "verified": bool(model and model.verified),
-            "used_for": roles_using(model, context.settings) if model else [],
-        })
-    for model in installed.values():
-        if manifest.find(model.name) is None:
-            rows.append({
-                "name": model.name, "title": f"imported {model.format}", "roles": model_roles(model, manifest),
-                "format": model.format, "source": model.origin, "installed": True, "origin": model.describe_origin(),
-                "location": model.location, "size_bytes": model.size_bytes, "verified": model.verified,
-                "used_for": roles_using(model, context.settings),
-            })
-    return rows
-
-
 def run_list(args: argparse.Namespace, context: AppContext) -> int:
-    manifest = load_manifest()
     current = [status.to_json() for status in find_all(context.settings, context.paths)]
-    models = _catalog(context, manifest)
+    rows = model_rows(context)
     if args.json:
-        print(json.dumps({"current": current, "models": models}, indent=2))
+        print(json.dumps({"current": current, "models": [row.to_json() for row in rows]}, indent=2))
         return 0
     print("Current models")
     for status in current:
         checked = "verified" if status["verified"] else "not verified"
-        state = f"{_size(status['size_bytes'])}, {checked}" if status["found"] else "missing"
+        state = f"{format_size(status['size_bytes'])}, {checked}" if status["found"] else "missing"
         print(f"  {status['role']:<10} {status['model'] or status['name']:<28} {state:<24} {status['origin'] or status['source']}")
         if status["hint"]:
             print(f"  {'':<10} {status['hint']}")
     print("Known models")
-    for row in models:
-        if row["installed"]:
-            state = "verified" if row["verified"] else "installed"
+    for row in rows:
+        if row.installed:
+            state = "verified" if row.verified else "installed"
         else:
-            state = "bundled, assembled on first use" if row["source"] == "bundled" else "not downloaded"
-        used = f" (in use: {', '.join(row['used_for'])})" if row["used_for"] else ""
-        print(f"  {row['name']:<20} {'/'.join(row['roles']):<20} {_size(row['size_bytes']):<10} {state}{used}")
-        if row.get("pick_when"):
-            print(f"  {'':<20} {row['pick_when']}")
+            state = "bundled, assembled on first use" if row.source == "bundled" else "not downloaded"
+        used = f" (in use: {', '.join(row.used_for)})" if row.used_for else ""
+        print(f"  {row.name:<20} {'/'.join(row.roles):<20} {format_size(row.size_bytes):<10} {state}{used}")
+        if row.listing is not None:
+            print(f"  {'':<20} {row.listing.pick_when}")
     return 0
 
 
@@ -175,7 +138,7 @@ def run_download(args: argparse.Namespace, context: AppContext) -> int:
     if args.json:
         print(json.dumps({"model": model.model_dump(mode="json"), "now_used_for": adopted}, indent=2))
         return 0
-    print(f"{model.name}: {_size(model.size_bytes)}, checksums verified, in {model.location}")
+    print(f"{model.name}: {format_size(model.size_bytes)}, checksums verified, in {model.location}")
     if adopted:
         print(f"Now used as the {', '.join(adopted)}.")
     else:
@@ -203,22 +166,16 @@ def run_verify(args: argparse.Namespace, context: AppContext) -> int:
 
 
 def run_import(args: argparse.Namespace, context: AppContext) -> int:
-    manifest = load_manifest()
-    model = import_model(args.path, args.role, Registry(context.paths), manifest, args.name, progress=_progress_printer())
-    use_model(model, args.role, context.settings, manifest)
-    context.save_settings()
+    model = import_and_use(context, args.path, args.role, args.name, progress=_progress_printer())
     if args.json:
         print(json.dumps({"model": model.model_dump(mode="json"), "now_used_for": [args.role]}, indent=2))
     else:
-        print(f"Imported {model.name} ({_size(model.size_bytes)}) from {model.location}; now used as the {args.role}.")
+        print(f"Imported {model.name} ({format_size(model.size_bytes)}) from {model.location}; now used as the {args.role}.")
     return 0
 
 
 def run_use(args: argparse.Namespace, context: AppContext) -> int:
-    manifest = load_manifest()
-    model = installed_or_explain(args.name, Registry(context.paths), manifest)
-    use_model(model, args.role, context.settings, manifest)
-    context.save_settings()
+    model = use_named(context, args.name, args.role)
     if args.json:
         print(json.dumps({"model": model.name, "role": args.role}))
     else:
@@ -227,11 +184,7 @@ def run_use(args: argparse.Namespace, context: AppContext) -> int:
 
 
 def run_remove(args: argparse.Namespace, context: AppContext) -> int:
-    manifest = load_manifest()
-    registry = Registry(context.paths)
-    model = installed_or_explain(args.name, registry, manifest)
-    reset = remove_model(model, registry, context.settings)
-    context.save_settings()
+    model, reset = remove_named(context, args.name)
     if args.json:
         print(json.dumps({"removed": model.name, "deleted_files": model.origin == "downloaded", "roles_reset": reset}))
         return 0
@@ -243,7 +196,9 @@ def run_remove(args: argparse.Namespace, context: AppContext) -> int:
 
 
 def run_prepare(args: argparse.Namespace, context: AppContext) -> int:
-    vision, text = prepare_fast_encoder(context, blip2=args.blip2, photos=args.photos, progress=_progress_printer(), cancel=CancelToken())
+    with Catalog.open(context.paths.db_path) as catalog:
+        vision, text = prepare_fast_encoder(catalog, context, blip2=args.blip2, photos=args.photos, progress=_progress_printer(),
+                                            cancel=CancelToken())
     for_indexing, for_search = vision.agreement >= AGREEMENT_THRESHOLD, text.agreement >= AGREEMENT_THRESHOLD
     if args.json:
         print(json.dumps({

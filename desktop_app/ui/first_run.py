@@ -1,4 +1,8 @@
-"""The first-run wizard: choose photo folders, get the models, start indexing, without reading a manual."""
+"""The first-run wizard: choose photo folders, get the models, start indexing, without reading a manual.
+
+Looking for the models reads the registry, the folders and the hub cache, so it runs as a `QueryOp`
+and the page shows what was found when the answer is back.
+"""
 
 from __future__ import annotations
 
@@ -16,9 +20,10 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
+from desktop_app.core.models.locator import ModelStatus, find_all
 from desktop_app.core.platform.app_context import AppContext
-from desktop_app.core.models.locator import find_all
 from desktop_app.ui.models_dialog import ModelsDialog
+from desktop_app.ui.operations import QueryOp
 from desktop_app.ui.workers import BackgroundRunner
 
 
@@ -32,18 +37,18 @@ def _text(text: str) -> QLabel:
 class FoldersPage(QWizardPage):
     def __init__(self) -> None:
         super().__init__()
-        self.setTitle("Your photos")
-        self.setSubTitle("Choose the folders that hold your product photos. Sub-folders are included; "
-                         "a folder named after a category (shoes, t-shirts, sweaters…) tags its photos.")
+        self.setTitle(self.tr("Your photos"))
+        self.setSubTitle(self.tr("Choose the folders that hold your product photos. Sub-folders are included; "
+                                 "a folder named after a category (shoes, t-shirts, sweaters…) tags its photos."))
         self.folders = QListWidget()
-        add = QPushButton("Add folder…")
+        add = QPushButton(self.tr("Add folder…"))
         add.clicked.connect(self._add)
         layout = QVBoxLayout(self)
         layout.addWidget(self.folders)
         layout.addWidget(add, 0, Qt.AlignmentFlag.AlignLeft)
 
     def _add(self) -> None:
-        chosen = QFileDialog.getExistingDirectory(self, "Choose a folder of product photos")
+        chosen = QFileDialog.getExistingDirectory(self, self.tr("Choose a folder of product photos"))
         if chosen:
             self.add_folder(Path(chosen))
 
@@ -59,10 +64,10 @@ class ModelsPage(QWizardPage):
         super().__init__()
         self.context = context
         self.runner = runner
-        self.setTitle("Models")
-        self.setSubTitle("Everything runs on this computer. Each model is downloaded once, or imported from a folder you have.")
+        self.setTitle(self.tr("Models"))
+        self.setSubTitle(self.tr("Everything runs on this computer. Each model is downloaded once, or imported from a folder you have."))
         self.status = _text("")
-        manage = QPushButton("Download or import models…")
+        manage = QPushButton(self.tr("Download or import models…"))
         manage.clicked.connect(self._manage)
         layout = QVBoxLayout(self)
         layout.addWidget(self.status)
@@ -72,31 +77,38 @@ class ModelsPage(QWizardPage):
         layout.addLayout(row)
 
     def initializePage(self) -> None:
-        self._show_status()
+        self.look_for_models()
 
-    def _show_status(self) -> None:
+    def look_for_models(self) -> None:
+        self.status.setText(self.tr("Looking for models…"))
+        QueryOp(parent=self, op=find_all, args=(self.context.settings.model_copy(deep=True), self.context.paths),
+                success=self._show_status).run_in_background(self.runner)
+
+    def _show_status(self, found: list[ModelStatus]) -> None:
         lines = []
-        for model in find_all(self.context.settings, self.context.paths):
-            mark = "ready" if model.found else "missing"
-            lines.append(f"{model.role}: {model.name} ({mark})" + (f"\n    {model.hint}" if model.hint and not model.found else ""))
+        for model in found:
+            mark = self.tr("ready") if model.found else self.tr("missing")
+            line = self.tr("{role}: {name} ({mark})").format(role=model.role, name=model.name, mark=mark)
+            lines.append(line + (f"\n    {model.hint}" if model.hint and not model.found else ""))
         self.status.setText("\n".join(lines))
 
     def _manage(self) -> None:
         dialog = ModelsDialog(self.context, self.runner, self)
-        dialog.models_changed.connect(self._show_status)
+        dialog.models_changed.connect(self.look_for_models)
         dialog.exec()
-        self._show_status()
+        self.look_for_models()
 
 
 class FirstRunWizard(QWizard):
     def __init__(self, context: AppContext, runner: BackgroundRunner, parent=None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Welcome to Fashion Assistant")
+        self.setWindowTitle(self.tr("Welcome to Fashion Assistant"))
         self.folders_page = FoldersPage()
         self.models_page = ModelsPage(context, runner)
         finish = QWizardPage()
-        finish.setTitle("Ready")
-        finish.setSubTitle("Press Finish to start indexing your folders. You can keep working while it runs, pause it, or cancel it.")
+        finish.setTitle(self.tr("Ready"))
+        finish.setSubTitle(self.tr("Press Finish to start indexing your folders. "
+                                   "You can keep working while it runs, pause it, or cancel it."))
         for page in (self.folders_page, self.models_page, finish):
             self.addPage(page)
 

@@ -1,14 +1,18 @@
 """The model manager: what is known, what is installed and verified, and which model each role uses.
 
-Download, import, verify, use and remove, each on a worker with progress and cancel. Downloading
-is the one moment the app may use the network: the guard is lifted for that job only and put back
-when it ends, however it ends.
+Every action is a `QueryOp`: the table, download, import, verify, use and remove read and write
+files on a worker, and the window changes only when the outcome is back on the UI thread. An action
+that changes the settings gets a copy of them, which it saves; the window adopts the copy once the
+action succeeded, so no worker changes what the window (or the status bar's check) is reading.
+Downloading is the one moment the window uses the network: the download's own thread holds the
+permission (`downloads.download_session`), and the rest of the app stays offline while it runs.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -27,66 +31,40 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.core.platform import offline
-from desktop_app.core.platform.app_context import AppContext
 from desktop_app.core.models.downloads import download_and_adopt
-from desktop_app.core.platform.jobs import CancelToken, Progress
+from desktop_app.core.models.inventory import ModelRow, import_and_use, model_rows, remove_named, use_named
 from desktop_app.core.models.registry import (
     ROLES,
     InstalledModel,
     LicenceNotAcceptedError,
-    Manifest,
     Registry,
+    Role,
     accept_licence,
-    import_model,
+    installed_or_explain,
     load_manifest,
-    remove_model,
-    roles_using,
-    use_model,
     verify_installed,
 )
+from desktop_app.core.platform.app_context import AppContext
+from desktop_app.core.platform.jobs import CancelToken, Progress
+from desktop_app.core.platform.paths import AppPaths
+from desktop_app.core.platform.units import format_size
 from desktop_app.ui.errors import show_error
+from desktop_app.ui.operations import QueryOp
 from desktop_app.ui.workers import BackgroundRunner, Worker
 
-
-def download_online(context: AppContext, manifest: Manifest, name: str, progress: Progress, cancel: CancelToken) -> InstalledModel:
-    """The only network use in the window: allowed for this download, refused again afterwards."""
-    offline.allow_network()
-    try:
-        return download_and_adopt(context, manifest, name, progress=progress, cancel=cancel)[0]
-    finally:
-        offline.enforce_offline()
+T = TypeVar("T")
 
 
-def _size(n: int | None) -> str:
-    if not n:
-        return "-"
-    return f"{n / 1e9:.1f} GB" if n >= 1e9 else f"{n / 1e6:.0f} MB"
+def _download(context: AppContext, name: str, progress: Progress, cancel: CancelToken) -> InstalledModel:
+    """The settings are saved first, so a licence accepted in the window is kept even when the download fails."""
+    context.save_settings()
+    return download_and_adopt(context, load_manifest(), name, progress=progress, cancel=cancel)[0]
 
 
-def model_rows(context: AppContext, manifest: Manifest) -> list[dict[str, Any]]:
-    """One row per known or installed model, for the table (built on a worker: it reads files)."""
-    installed = Registry(context.paths).all()
-    rows: list[dict[str, Any]] = []
-    for entry in manifest.models:
-        model = installed.get(entry.name)
-        rows.append({
-            "name": entry.name, "title": entry.title, "roles": list(entry.roles), "pick_when": entry.pick_when,
-            "installed": model is not None,
-            "size": model.size_bytes if model else entry.size_bytes,
-            "verified": bool(model and model.verified),
-            "used_for": roles_using(model, context.settings) if model else [],
-            "source": entry.source,
-        })
-    known = {entry.name for entry in manifest.models}
-    for name, model in installed.items():
-        if name not in known:
-            rows.append({
-                "name": name, "title": f"{name} (imported)", "roles": list(model.roles), "pick_when": model.describe_origin(),
-                "installed": True, "size": model.size_bytes, "verified": model.verified,
-                "used_for": roles_using(model, context.settings), "source": model.origin,
-            })
-    return rows
+def _verify(paths: AppPaths, name: str, progress: Progress, cancel: CancelToken) -> list[str]:
+    """Re-hash one model (the bundled one is assembled first); the problems found, empty when it is intact."""
+    registry = Registry(paths)
+    return verify_installed(installed_or_explain(name, registry, load_manifest()), registry, progress, cancel)
 
 
 class ModelsDialog(QDialog):
@@ -94,17 +72,26 @@ class ModelsDialog(QDialog):
 
     def __init__(self, context: AppContext, runner: BackgroundRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Models")
+        self.setWindowTitle(self.tr("Models"))
         self.resize(900, 420)
         self.context = context
         self.runner = runner
-        self.manifest = load_manifest()
         self.job: Worker | None = None
-        self.rows: list[dict[str, Any]] = []
+        self.job_cancellable = False
+        self.rows: list[ModelRow] = []
         self.last_error: BaseException | None = None
+        self.role_names: dict[Role, str] = {
+            "embedder": self.tr("embedder"), "classifier": self.tr("classifier"), "stylist": self.tr("stylist"),
+        }
+        self._build_table()
+        self._build_buttons()
+        self._build_layout()
+        self.refresh()
 
+    def _build_table(self) -> None:
         self.table = QTableWidget(0, 5)
-        self.table.setHorizontalHeaderLabels(["Model", "Roles", "Size", "Installed", "Used for"])
+        self.table.setHorizontalHeaderLabels([self.tr("Model"), self.tr("Roles"), self.tr("Size"), self.tr("Installed"),
+                                              self.tr("Used for")])
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
@@ -114,26 +101,29 @@ class ModelsDialog(QDialog):
         self.about.setTextFormat(Qt.TextFormat.PlainText)
         self.about.setWordWrap(True)
 
-        self.download_button = QPushButton("Download")
+    def _build_buttons(self) -> None:
+        self.download_button = QPushButton(self.tr("Download"))
         self.download_button.clicked.connect(self.download_selected)
-        self.verify_button = QPushButton("Verify")
+        self.verify_button = QPushButton(self.tr("Verify"))
         self.verify_button.clicked.connect(self.verify_selected)
-        self.remove_button = QPushButton("Remove")
+        self.remove_button = QPushButton(self.tr("Remove"))
         self.remove_button.clicked.connect(self.remove_selected)
         self.role = QComboBox()
-        self.role.addItems(list(ROLES))
-        self.use_button = QPushButton("Use for")
+        for role in ROLES:
+            self.role.addItem(self.role_names[role], role)
+        self.use_button = QPushButton(self.tr("Use for"))
         self.use_button.clicked.connect(self.use_selected)
-        self.import_button = QPushButton("Import file or folder…")
+        self.import_button = QPushButton(self.tr("Import file or folder…"))
         self.import_button.clicked.connect(self.import_dialog)
         self.progress = QProgressBar()
         self.progress.setVisible(False)
         self.progress_text = QLabel("")
         self.progress_text.setTextFormat(Qt.TextFormat.PlainText)
-        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button = QPushButton(self.tr("Cancel"))
         self.cancel_button.setVisible(False)
         self.cancel_button.clicked.connect(lambda: self.job.cancel() if self.job else None)
 
+    def _build_layout(self) -> None:
         actions = QHBoxLayout()
         for widget in (self.download_button, self.verify_button, self.remove_button, self.use_button, self.role, self.import_button):
             actions.addWidget(widget)
@@ -147,53 +137,77 @@ class ModelsDialog(QDialog):
         layout.addLayout(actions)
         layout.addLayout(job)
         layout.addWidget(self.progress_text)
-        self.refresh()
 
+    # -- the table ----------------------------------------------------------------------------------------
     def refresh(self) -> None:
-        worker = self.runner.run(model_rows, self.context, self.manifest)
-        worker.result.connect(self._show_rows)
-        worker.error.connect(self._failed)
+        QueryOp(parent=self, op=model_rows, args=(self._draft(),), success=self._show_rows,
+                failure=self._failed).run_in_background(self.runner)
 
-    def _show_rows(self, rows: list[dict[str, Any]]) -> None:
+    def _show_rows(self, rows: list[ModelRow]) -> None:
         self.rows = rows
         self.table.setRowCount(len(rows))
         for i, row in enumerate(rows):
-            state = ("verified" if row["verified"] else "not verified") if row["installed"] else "not installed"
-            cells = [row["title"], ", ".join(row["roles"]), _size(row["size"]), state, ", ".join(row["used_for"]) or "-"]
+            title = row.title if row.listing is not None else self.tr("{name} ({title})").format(name=row.name, title=row.title)
+            cells = [title, self._roles_text(row.roles), format_size(row.size_bytes), self._state_text(row),
+                     self._roles_text(row.used_for) or "-"]
             for column, text in enumerate(cells):
                 self.table.setItem(i, column, QTableWidgetItem(text))
-        self._selection_changed()
+        self._update_actions()
 
-    def selected(self) -> dict[str, Any] | None:
+    def _roles_text(self, roles: tuple[Role, ...]) -> str:
+        return ", ".join(self.role_names[role] for role in roles)
+
+    def _state_text(self, row: ModelRow) -> str:
+        if row.installed:
+            return self.tr("verified") if row.verified else self.tr("not verified")
+        return self.tr("ships with the app") if row.available else self.tr("not installed")
+
+    def selected(self) -> ModelRow | None:
         rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
         return self.rows[rows[0].row()] if rows else None
 
     def _selection_changed(self) -> None:
         row = self.selected()
-        busy = self.job is not None
-        self.about.setText(row["pick_when"] if row else "Select a model to see when to pick it.")
-        self.download_button.setEnabled(bool(row) and not busy and not row["installed"] and row["source"] == "hub")
+        if row is not None:
+            self.role.setCurrentIndex(self.role.findData(row.roles[-1]))
+        self._update_actions()
+
+    def _update_actions(self) -> None:
+        """What the selected row and a running job allow; the role the user picked is left alone."""
+        row = self.selected()
+        idle = self.job is None
+        if row is None:
+            self.about.setText(self.tr("Select a model to see when to pick it."))
+        else:
+            self.about.setText(row.listing.pick_when if row.listing is not None else row.origin or "")
+        self.download_button.setEnabled(idle and row is not None and not row.available and row.source == "hub")
         for button in (self.verify_button, self.use_button):
-            button.setEnabled(bool(row) and not busy and row["installed"])
-        self.remove_button.setEnabled(bool(row) and not busy and row["installed"] and row["source"] != "bundled")
-        self.import_button.setEnabled(not busy)
-        if row:
-            self.role.setCurrentText(row["roles"][-1])
+            button.setEnabled(idle and row is not None and row.available)
+        self.remove_button.setEnabled(idle and row is not None and row.installed and row.source != "bundled")
+        self.import_button.setEnabled(idle)
 
     # -- jobs ---------------------------------------------------------------------------------------------
-    def _start(self, fn, *args, done_text: str) -> Worker:
-        worker = self.runner.run(fn, *args)
-        worker.progress.connect(self._on_progress)
-        worker.result.connect(lambda _r: self.progress_text.setText(done_text))
-        worker.error.connect(self._failed)
-        worker.cancelled.connect(lambda: self.progress_text.setText("Stopped. A download resumes where it stopped next time."))
-        worker.finished.connect(self._job_ended)
-        self.job = worker
-        self.progress.setVisible(True)
+    def _draft(self) -> AppContext:
+        """The context with a copy of the settings, for an op to read or change on its worker."""
+        return AppContext(self.context.paths, self.context.settings.model_copy(deep=True))
+
+    def _start(self, op: Callable[..., T], args: tuple[Any, ...], success: Callable[[T], object], *,
+               cancellable: bool = False) -> Worker:
+        """One job at a time; a cancellable one shows its progress bar and Cancel, a quick one only a late busy cursor."""
+        self.job = QueryOp(parent=self, op=op, args=args, success=success, failure=self._failed, progress=self._on_progress,
+                           cancelled=self._stopped, finished=self._job_ended,
+                           busy_cursor=not cancellable).run_in_background(self.runner)
+        self.job_cancellable = cancellable
         self.progress.setRange(0, 0)
-        self.cancel_button.setVisible(True)
-        self._selection_changed()
-        return worker
+        self.progress.setVisible(cancellable)
+        self.cancel_button.setVisible(cancellable)
+        self._update_actions()
+        return self.job
+
+    def _adopt(self, draft: AppContext, done_text: str) -> None:
+        """The op saved the draft's settings; from now on they are the window's."""
+        self.context.settings = draft.settings
+        self.progress_text.setText(done_text)
 
     def _on_progress(self, done: int, total: int | None, detail: str) -> None:
         if total:
@@ -201,95 +215,96 @@ class ModelsDialog(QDialog):
             self.progress.setValue(int(1000 * done / total))
         self.progress_text.setText(detail)
 
+    def _stopped(self) -> None:
+        self.progress_text.setText(self.tr("Stopped. A download resumes where it stopped next time."))
+
     def _job_ended(self) -> None:
         self.job = None
         self.progress.setVisible(False)
         self.cancel_button.setVisible(False)
+        self._update_actions()
         self.refresh()
         self.models_changed.emit()
+
+    def done(self, result: int) -> None:
+        """Closing the window stops a download, verify or import (a download resumes next time): once the window is
+        gone nobody adopts the settings they save. Use and remove take milliseconds; they finish on disk."""
+        if self.job is not None and self.job_cancellable:
+            self.job.cancel()
+        super().done(result)
 
     def _failed(self, exc: BaseException) -> None:
         self.last_error = exc
         if isinstance(exc, LicenceNotAcceptedError):
             self._ask_licence(exc)
             return
-        self.progress_text.setText("Failed: " + getattr(exc, "message", str(exc)))
-        show_error(self, exc, "Models")
+        self.progress_text.setText(self.tr("Failed: {reason}").format(reason=getattr(exc, "message", str(exc))))
+        show_error(self, exc, self.tr("Models"))
 
     def _ask_licence(self, exc: LicenceNotAcceptedError) -> None:
-        box = QMessageBox(QMessageBox.Icon.Question, exc.licence.name,
-                          f"{exc.licence.summary}\n\nFull terms: {exc.licence.url}\n\nDo you accept these terms?",
+        question = self.tr("{summary}\n\nFull terms: {url}\n\nDo you accept these terms?").format(
+            summary=exc.licence.summary, url=exc.licence.url)
+        box = QMessageBox(QMessageBox.Icon.Question, exc.licence.name, question,
                           QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
         box.setTextFormat(Qt.TextFormat.PlainText)
         box.setObjectName("licenceBox")
         if box.exec() == QMessageBox.StandardButton.Yes:
-            accept_licence(exc.licence_id, self.context.settings)
-            self.context.save_settings()
+            accept_licence(exc.licence_id, self.context.settings)  # saved by the download it starts
             self.download_selected()
         else:
-            self.progress_text.setText("Not downloaded: the licence was not accepted.")
+            self.progress_text.setText(self.tr("Not downloaded: the licence was not accepted."))
 
+    # -- actions ------------------------------------------------------------------------------------------
     def download_selected(self) -> None:
         row = self.selected()
-        if row and self.job is None:
-            self._start(download_online, self.context, self.manifest, row["name"], done_text=f"{row['title']} downloaded and verified.")
+        if row is None or self.job is not None:
+            return
+        draft = self._draft()
+        done = self.tr("{title} downloaded and verified.").format(title=row.title)
+        self._start(_download, (draft, row.name), lambda _model: self._adopt(draft, done), cancellable=True)
 
     def verify_selected(self) -> None:
         row = self.selected()
-        if row and self.job is None:
-            registry = Registry(self.context.paths)
-            model = registry.get(row["name"])
-            worker = self._start(verify_installed, model, registry, done_text="")
-            worker.result.connect(lambda problems: self.progress_text.setText(
-                "Verified: every checksum matches." if not problems else "Damaged: " + "; ".join(problems)))
+        if row is not None and self.job is None:
+            self._start(_verify, (self.context.paths, row.name), self._verified, cancellable=True)
+
+    def _verified(self, problems: list[str]) -> None:
+        if problems:
+            self.progress_text.setText(self.tr("Damaged: {problems}").format(problems="; ".join(problems)))
+        else:
+            self.progress_text.setText(self.tr("Verified: every checksum matches."))
 
     def use_selected(self) -> None:
         row = self.selected()
-        if row is None:
+        if row is None or self.job is not None:
             return
-        model = Registry(self.context.paths).get(row["name"])
-        try:
-            use_model(model, self.role.currentText(), self.context.settings, self.manifest)  # type: ignore[arg-type]
-        except Exception as exc:
-            self._failed(exc)
-            return
-        self.context.save_settings()
-        self.progress_text.setText(f"{row['title']} is now the {self.role.currentText()}.")
-        self.refresh()
-        self.models_changed.emit()
+        role: Role = self.role.currentData()
+        draft = self._draft()
+        done = self.tr("{title} is now the {role}.").format(title=row.title, role=self.role_names[role])
+        self._start(use_named, (draft, row.name, role), lambda _model: self._adopt(draft, done))
 
     def remove_selected(self) -> None:
         row = self.selected()
-        if row is None:
+        if row is None or self.job is not None:
             return
-        registry = Registry(self.context.paths)
-        try:
-            remove_model(registry.get(row["name"]), registry, self.context.settings)
-        except Exception as exc:
-            self._failed(exc)
-            return
-        self.context.save_settings()
-        self.refresh()
-        self.models_changed.emit()
+        draft = self._draft()
+        done = self.tr("Removed {title}.").format(title=row.title)
+        self._start(remove_named, (draft, row.name), lambda _removed: self._adopt(draft, done))
 
     def import_dialog(self) -> None:
-        role = self.role.currentText()
+        role: Role = self.role.currentData()
         if role == "embedder":
-            chosen = QFileDialog.getExistingDirectory(self, "Choose a saved BLIP-2 folder")
+            chosen = QFileDialog.getExistingDirectory(self, self.tr("Choose a saved BLIP-2 folder"))
         else:
-            chosen, _ = QFileDialog.getOpenFileName(self, "Choose a GGUF model", "", "GGUF models (*.gguf)")
+            chosen, _ = QFileDialog.getOpenFileName(self, self.tr("Choose a GGUF model"), "", self.tr("GGUF models (*.gguf)"))
         if chosen:
             self.import_path(Path(chosen), role)
 
-    def import_path(self, path: Path, role: str) -> Worker | None:
+    def import_path(self, path: Path, role: Role) -> Worker | None:
         if self.job is not None:
             return None
-        registry = Registry(self.context.paths)
-        worker = self._start(import_model, path, role, registry, self.manifest, done_text=f"Imported {path.name}.")
-        worker.result.connect(lambda model: self._imported(model, role))
-        return worker
+        draft = self._draft()
+        return self._start(import_and_use, (draft, path, role), lambda model: self._imported(draft, model, role), cancellable=True)
 
-    def _imported(self, model: InstalledModel, role: str) -> None:
-        use_model(model, role, self.context.settings, self.manifest)  # type: ignore[arg-type]
-        self.context.save_settings()
-        self.progress_text.setText(f"Imported {model.name}; it is now the {role}.")
+    def _imported(self, draft: AppContext, model: InstalledModel, role: Role) -> None:
+        self._adopt(draft, self.tr("Imported {name}; it is now the {role}.").format(name=model.name, role=self.role_names[role]))

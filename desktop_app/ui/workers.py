@@ -9,6 +9,9 @@ each yielded value emitted as `item`, and every `yield` is a cancel point.
 Lanes are serial where a resource is shared: "store" (catalog writes and indexing), "search" (the
 warm BLIP-2 towers of the one `Searcher`), "llm" (the one loaded language model), and "pool" for
 everything else (reads, thumbnails, doctor). A search never waits behind an index or an answer.
+
+This module is the only place threads start. Views that want a result or an error back, not a
+stream, use `ui/operations.QueryOp`, which runs here and takes care of the UI thread's side.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ import inspect
 import logging
 import time
 from collections.abc import Callable, Generator
-from typing import Any
+from typing import Any, Literal
 
 from PySide6.QtCore import QObject, Qt, QThreadPool, Signal
 
@@ -26,7 +29,8 @@ from desktop_app.core.platform.jobs import Cancelled, CancelToken
 log = logging.getLogger(__name__)
 
 PROGRESS_INTERVAL_S = 0.1
-LANES = ("store", "search", "llm", "pool")
+Lane = Literal["store", "search", "llm", "pool"]
+LANES: tuple[Lane, ...] = ("store", "search", "llm", "pool")
 
 
 class Worker(QObject):
@@ -112,7 +116,7 @@ class BackgroundRunner(QObject):
             self._pools[lane] = pool
         self._live: set[Worker] = set()
 
-    def run(self, fn: Callable[..., Any], *args: Any, lane: str = "pool", **kwargs: Any) -> Worker:
+    def run(self, fn: Callable[..., Any], *args: Any, lane: Lane = "pool", **kwargs: Any) -> Worker:
         """Start `fn(*args, **kwargs)` in `lane`; `progress=` and `cancel=` are injected when `fn` takes them.
 
         Connect to the returned worker's signals right away, before returning to the event loop: the

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from desktop_app.core.models.registry import MANIFEST_ENV
 from desktop_app.core.platform import offline
 from desktop_app.core.platform.app_context import AppContext, open_context
-from desktop_app.core.models.registry import MANIFEST_ENV
 from tests.models.fake_hub import FakeHub
 from tests.models.model_files import gguf_bytes
 

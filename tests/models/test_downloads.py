@@ -11,9 +11,7 @@ import pytest
 
 from desktop_app.cli import main
 from desktop_app.core.models import downloads
-from desktop_app.core.platform.app_context import AppContext
 from desktop_app.core.models.downloads import NetworkError, NotEnoughDiskError, download_model
-from desktop_app.core.platform.jobs import Cancelled, CancelToken
 from desktop_app.core.models.registry import (
     ChecksumMismatchError,
     LicenceNotAcceptedError,
@@ -21,6 +19,9 @@ from desktop_app.core.models.registry import (
     accept_licence,
     load_manifest,
 )
+from desktop_app.core.platform import offline
+from desktop_app.core.platform.app_context import AppContext
+from desktop_app.core.platform.jobs import Cancelled, CancelToken
 from tests.models.conftest import FAKE_GGUF_FILE, GGUF_ENTRY, write_manifest
 from tests.models.fake_hub import FakeHub
 
@@ -59,6 +60,30 @@ def test_download_installs_a_verified_file_with_progress(fake_hub: FakeHub, gguf
 
     _download(accepted)  # download once: a verified install is not fetched again
     assert len(fake_hub.downloads()) == 1
+
+
+def test_a_download_works_while_the_rest_of_the_process_stays_offline(fake_hub: FakeHub, gguf_repo: bytes, test_manifest: Path,
+                                                                     accepted: AppContext) -> None:
+    """The window's case: the guard on and the hub libraries offline for the whole process, the download let out anyway."""
+    from huggingface_hub import constants
+
+    offline.enforce_offline()
+    before = offline.blocked_attempts()
+    assert _download(accepted).verified
+    assert offline.is_offline() and constants.HF_HUB_OFFLINE is True and offline.blocked_attempts() == before
+
+
+def test_the_users_own_offline_setting_is_honoured(fake_hub: FakeHub, gguf_repo: bytes, test_manifest: Path,
+                                                   accepted: AppContext, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    with pytest.raises(NetworkError, match="offline mode") as caught:
+        _download(accepted)
+    assert "HF_HUB_OFFLINE" in caught.value.hint
+    offline.enforce_offline()  # the guard's own "1" must not hide the user's
+    with pytest.raises(NetworkError, match="offline mode"):
+        _download(accepted)
+    offline.allow_network()  # puts the user's "1" back, for monkeypatch to remove
+    assert fake_hub.requests == []
 
 
 def test_interrupted_download_resumes_in_the_next_call(fake_hub: FakeHub, gguf_repo: bytes, test_manifest: Path,
@@ -188,7 +213,6 @@ def test_blip2_folder_downloads_and_loads_offline(fake_hub: FakeHub, tiny_blip2:
     assert sorted(model.files) == sorted(n for n in files if n.endswith((".json", ".safetensors", ".txt")))
     assert {f: model.files[f].sha256 for f in model.files} == {f: hashlib.sha256(files[f]).hexdigest() for f in model.files}
 
-    from desktop_app.core.platform import offline
     from desktop_app.core.embedding.blip2 import resolve_blip2
     from desktop_app.core.models.locator import find_blip2
 

@@ -13,6 +13,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -82,6 +83,76 @@ def test_hub_libraries_are_offline_and_do_not_even_try(fake_hub: FakeHub) -> Non
 
     offline.allow_network()  # what `models download` does: the user's environment comes back
     assert constants.HF_HUB_OFFLINE is False and "HF_HUB_OFFLINE" not in os.environ
+
+
+def test_a_scoped_permission_lets_only_its_own_thread_out() -> None:
+    """What a download in the window holds: its thread may look up its hosts; another thread is refused meanwhile."""
+    offline.enforce_offline()
+    before = len(offline.blocked_attempts())
+    inside, release = threading.Event(), threading.Event()
+    seen: dict[str, str] = {}
+
+    def download_thread() -> None:
+        with offline.network_allowed_for(["invalid"]):
+            try:  # let through: the lookup really happens, and fails because the name does not exist
+                socket.getaddrinfo("no-such-host.invalid", 443)
+            except NetworkBlockedError:
+                seen["own host"] = "refused"
+            except socket.gaierror:
+                seen["own host"] = "looked up"
+            try:
+                socket.getaddrinfo("example.com", 443)
+            except NetworkBlockedError:
+                seen["other host"] = "refused"
+            inside.set()
+            release.wait(10)
+        try:
+            socket.getaddrinfo("no-such-host.invalid", 443)
+        except NetworkBlockedError:
+            seen["after the block"] = "refused"
+
+    thread = threading.Thread(target=download_thread)
+    thread.start()
+    try:
+        assert inside.wait(30)
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock, pytest.raises(NetworkBlockedError):
+            sock.connect(("93.184.215.14", 443))
+        with pytest.raises(NetworkBlockedError):
+            socket.getaddrinfo("no-such-host.invalid", 443)  # the scope's own host, but from another thread
+        assert offline.is_offline()
+    finally:
+        release.set()
+        thread.join(30)
+    assert seen == {"own host": "looked up", "other host": "refused", "after the block": "refused"}
+    blocked = offline.blocked_attempts()[before:]
+    assert len(blocked) == 4 and "93.184.215.14" in blocked[1]
+
+
+def test_the_hub_stays_offline_for_other_threads_while_a_download_runs(fake_hub: FakeHub) -> None:
+    fake_hub.add_repo("Salesforce/blip2-itm-vit-g", {"config.json": b"{}"})
+    import huggingface_hub
+    from huggingface_hub import constants
+    from huggingface_hub.errors import OfflineModeIsEnabled
+
+    from desktop_app.core.models.downloads import download_session
+
+    offline.enforce_offline()
+    with download_session(fake_hub.url) as session:
+        assert session.get(f"{fake_hub.url}/api/models/Salesforce/blip2-itm-vit-g/revision/main").status_code == 200
+        failures: list[BaseException] = []
+
+        def other_thread() -> None:
+            try:
+                huggingface_hub.HfApi(endpoint=fake_hub.url).model_info("Salesforce/blip2-itm-vit-g")
+            except BaseException as exc:
+                failures.append(exc)
+
+        thread = threading.Thread(target=other_thread)
+        thread.start()
+        thread.join(30)
+        assert constants.HF_HUB_OFFLINE is True and os.environ["HF_HUB_OFFLINE"] == "1"
+    assert len(failures) == 1 and isinstance(failures[0], OfflineModeIsEnabled)
+    assert len(fake_hub.requests) == 1, "only the download's own session reached the hub"
 
 
 def test_models_load_with_the_guard_on(tiny_blip2: Path, gemma_gguf: Path) -> None:

