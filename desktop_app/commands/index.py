@@ -5,14 +5,15 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import time
+from typing import TYPE_CHECKING
 
-from desktop_app.core.catalog.indexer import IndexReport
-from desktop_app.core.catalog.operations import index_catalog
-from desktop_app.core.platform.app_context import AppContext
-from desktop_app.core.platform.jobs import Progress, no_progress
+from desktop_app.cli_progress import progress_printer
+from desktop_app.core.platform.jobs import no_progress
 from desktop_app.core.platform.text import one_line
-from desktop_app.core.store.catalog import Catalog
+
+if TYPE_CHECKING:  # the CLI imports every command to build its parser: the indexer loads only to index
+    from desktop_app.core.catalog.indexer import IndexReport
+    from desktop_app.core.platform.app_context import AppContext
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -29,35 +30,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(handler=run)
 
 
-def progress_bar(stream=sys.stderr, width: int = 28) -> Progress:
-    """A one-line bar redrawn at most 10 times a second, plus the final state."""
-    last = [0.0]
-
-    def show(done: int, total: int | None, detail: str) -> None:
-        now = time.monotonic()
-        if now - last[0] < 0.1 and done != total:
-            return
-        last[0] = now
-        if total:
-            filled = int(width * done / total)
-            line = f"[{'#' * filled}{'.' * (width - filled)}] {done}/{total} {detail}"
-        else:
-            line = detail
-        stream.write("\r\x1b[2K" + line[:160])
-        stream.flush()
-
-    return show
-
-
 def run(args: argparse.Namespace, context: AppContext) -> int:
-    show = progress_bar() if not args.json and sys.stderr.isatty() else no_progress
+    from desktop_app.core.catalog.operations import index_catalog
+    from desktop_app.core.store.catalog import Catalog
+
+    show = progress_printer() if not args.json and sys.stderr.isatty() else no_progress
     with Catalog.open(context.paths.db_path) as catalog:
         report = index_catalog(
             catalog, context, args.paths or None, blip2=args.blip2, precision=args.precision, backend=args.backend,
             batch_size=args.batch_size, threads=args.threads, rebuild=args.rebuild, progress=show,
         )
-    if show is not no_progress:
-        sys.stderr.write("\n")
     if args.json:
         print(json.dumps(report.to_json(), ensure_ascii=False))
     else:

@@ -9,9 +9,9 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import time
 from pathlib import Path
 
+from desktop_app.cli_progress import progress_printer
 from desktop_app.core.catalog.operations import prepare_fast_encoder
 from desktop_app.core.embedding.blip2 import AGREEMENT_THRESHOLD
 from desktop_app.core.models.downloads import download_and_adopt
@@ -28,7 +28,7 @@ from desktop_app.core.models.registry import (
     verify_installed,
 )
 from desktop_app.core.platform.app_context import AppContext
-from desktop_app.core.platform.jobs import CancelToken, Progress
+from desktop_app.core.platform.jobs import CancelToken
 from desktop_app.core.platform.units import format_size
 from desktop_app.core.store.catalog import Catalog
 
@@ -67,24 +67,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     prepare.add_argument("--photos", type=Path, metavar="FOLDER",
                          help="check the encoder against fp32 on a few photos from this folder (default: from the catalog)")
     prepare.set_defaults(handler=run_prepare)
-
-
-def _progress_printer() -> Progress:
-    """One rewritten line on a terminal; a line a second otherwise, so logs stay readable."""
-    tty = sys.stderr.isatty()
-    last = [0.0]
-
-    def show(done: int, total: int | None, detail: str) -> None:
-        now = time.monotonic()
-        finished = total is not None and done >= total
-        if not tty and not finished and now - last[0] < 1.0:
-            return
-        last[0] = now
-        percent = f"{100 * done / total:5.1f}% " if total else ""
-        print(f"\r{percent}{detail}\033[K" if tty else f"{percent}{detail}", end="" if tty and not finished else "\n",
-              file=sys.stderr, flush=True)
-
-    return show
 
 
 def run_list(args: argparse.Namespace, context: AppContext) -> int:
@@ -134,7 +116,7 @@ def run_download(args: argparse.Namespace, context: AppContext) -> int:
     entry = manifest.get(args.name)
     if entry.source == "hub":
         _accept_licence_once(args, context, manifest, entry.licence)
-    model, adopted = download_and_adopt(context, manifest, args.name, progress=_progress_printer(), cancel=CancelToken())
+    model, adopted = download_and_adopt(context, manifest, args.name, progress=progress_printer(), cancel=CancelToken())
     if args.json:
         print(json.dumps({"model": model.model_dump(mode="json"), "now_used_for": adopted}, indent=2))
         return 0
@@ -150,7 +132,7 @@ def run_verify(args: argparse.Namespace, context: AppContext) -> int:
     manifest = load_manifest()
     registry = Registry(context.paths)
     models = [installed_or_explain(args.name, registry, manifest)] if args.name else list(registry.all().values())
-    results = {model.name: verify_installed(model, registry, _progress_printer()) for model in models}
+    results = {model.name: verify_installed(model, registry, progress_printer()) for model in models}
     if args.json:
         print(json.dumps({"results": [{"name": n, "verified": not p, "problems": p} for n, p in results.items()]}, indent=2))
     elif not results:
@@ -166,7 +148,7 @@ def run_verify(args: argparse.Namespace, context: AppContext) -> int:
 
 
 def run_import(args: argparse.Namespace, context: AppContext) -> int:
-    model = import_and_use(context, args.path, args.role, args.name, progress=_progress_printer())
+    model = import_and_use(context, args.path, args.role, args.name, progress=progress_printer())
     if args.json:
         print(json.dumps({"model": model.model_dump(mode="json"), "now_used_for": [args.role]}, indent=2))
     else:
@@ -197,7 +179,7 @@ def run_remove(args: argparse.Namespace, context: AppContext) -> int:
 
 def run_prepare(args: argparse.Namespace, context: AppContext) -> int:
     with Catalog.open(context.paths.db_path) as catalog:
-        vision, text = prepare_fast_encoder(catalog, context, blip2=args.blip2, photos=args.photos, progress=_progress_printer(),
+        vision, text = prepare_fast_encoder(catalog, context, blip2=args.blip2, photos=args.photos, progress=progress_printer(),
                                             cancel=CancelToken())
     for_indexing, for_search = vision.agreement >= AGREEMENT_THRESHOLD, text.agreement >= AGREEMENT_THRESHOLD
     if args.json:
