@@ -46,6 +46,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     download = add("download", "download a model from the manifest once (the only command that uses the network)")
     download.add_argument("name", help="manifest name or hub repo id, e.g. gemma-3-1b-it")
     download.add_argument("--accept-licence", action="store_true", help="accept the model's licence without asking")
+    download.add_argument("--trust-new", action="store_true",
+                          help="accept files that differ from this machine's first download of the model (a deliberate update)")
     download.set_defaults(handler=run_download, allow_network=True)
     verify = add("verify", "re-check the checksums of installed models")
     verify.add_argument("name", nargs="?", help="one model (default: all installed)")
@@ -116,7 +118,8 @@ def run_download(args: argparse.Namespace, context: AppContext) -> int:
     entry = manifest.get(args.name)
     if entry.source == "hub":
         _accept_licence_once(args, context, manifest, entry.licence)
-    model, adopted = download_and_adopt(context, manifest, args.name, progress=progress_printer(), cancel=CancelToken())
+    model, adopted = download_and_adopt(context, manifest, args.name, progress=progress_printer(), cancel=CancelToken(),
+                                         trust_new=args.trust_new)
     if args.json:
         print(json.dumps({"model": model.model_dump(mode="json"), "now_used_for": adopted}, indent=2))
         return 0

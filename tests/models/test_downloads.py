@@ -228,3 +228,23 @@ def test_blip2_folder_downloads_and_loads_offline(fake_hub: FakeHub, tiny_blip2:
 
     Blip2TextModelWithProjection.from_pretrained(resolved.folder, local_files_only=True)
     assert offline.blocked_attempts() == before
+
+
+def test_a_later_download_holds_to_what_the_first_one_got(fake_hub: FakeHub, gguf_repo: bytes, test_manifest: Path,
+                                                          accepted: AppContext) -> None:
+    """Trust on first use: after a removal, a repo that now serves other bytes under the same name is refused."""
+    from desktop_app.core.models.registry import TrustStore, remove_model, verify_installed
+    from tests.models.model_files import gguf_bytes
+
+    first = _download(accepted)
+    trusted = TrustStore(accepted.paths).get("fake-1b-it")
+    assert trusted is not None and trusted.commit == first.commit
+    assert trusted.files == {path: record.sha256 for path, record in first.files.items()}
+    remove_model(first, Registry(accepted.paths), accepted.settings)
+    fake_hub.add_repo("fake-org/fake-1b-it-GGUF", {FAKE_GGUF_FILE: gguf_bytes(chat_template="{{ messages }} v2"), "README.md": b"# fake\n"})
+    with pytest.raises(ChecksumMismatchError, match="first downloaded") as caught:
+        _download(accepted)
+    assert "--trust-new" in caught.value.hint and Registry(accepted.paths).get("fake-1b-it") is None
+    again = _download(accepted, trust_new=True)  # a deliberate update
+    assert again.commit != first.commit and TrustStore(accepted.paths).get("fake-1b-it").commit == again.commit
+    assert verify_installed(again, Registry(accepted.paths)) == []

@@ -37,6 +37,8 @@ from desktop_app.core.models.registry import (
     ManifestModel,
     Registry,
     Role,
+    TrustRecord,
+    TrustStore,
     adopt_if_unset,
     install_bundled,
     matches,
@@ -152,13 +154,18 @@ def _model_info(session: httpx2.Client, repo: str, revision: str, endpoint: str)
     return ModelInfo(**response.json())
 
 
-def plan_download(entry: ManifestModel, session: httpx2.Client, endpoint: str) -> DownloadPlan:
-    """Which files to fetch, at which commit, with which checksums: the manifest's where known, the hub's otherwise."""
+def plan_download(entry: ManifestModel, session: httpx2.Client, endpoint: str, trusted: TrustRecord | None = None) -> DownloadPlan:
+    """Which files to fetch, at which commit, with which checksums: the manifest's where known, the hub's otherwise.
+
+    After a first download (`trusted`), the same commit is asked for again and must be what the hub serves.
+    """
     from huggingface_hub import hf_hub_url
 
     assert entry.repo is not None
-    info = _model_info(session, entry.repo, entry.revision, endpoint)
+    info = _model_info(session, entry.repo, trusted.commit if trusted else entry.revision, endpoint)
     commit = info.sha or entry.revision
+    if trusted is not None and commit != trusted.commit:
+        raise _changed_since_first_download(entry, trusted, f"the hub now serves commit {commit}, not {trusted.commit}")
     files: list[RemoteFile] = []
     for sibling in info.siblings or []:
         if not matches(entry, sibling.rfilename):
@@ -184,6 +191,20 @@ def plan_download(entry: ManifestModel, session: httpx2.Client, endpoint: str) -
         files.append(RemoteFile(sibling.rfilename, url, size, digest, algorithm, source))
     _require_named_files(entry, {f.path for f in files})
     return DownloadPlan(entry, commit, tuple(files))
+
+
+def _changed_since_first_download(entry: ManifestModel, trusted: TrustRecord, what: str) -> ChecksumMismatchError:
+    return ChecksumMismatchError(
+        f"{entry.repo} is not what this machine first downloaded on {trusted.first_downloaded[:10]}: {what}.",
+        "Nothing was installed. If its publisher changed it on purpose, download it again with --trust-new"
+        f" (`fashion-assistant models download {entry.name} --trust-new`).",
+    )
+
+
+def _hold_to_first_download(entry: ManifestModel, trusted: TrustRecord | None, records: dict[str, FileRecord]) -> None:
+    changed = [path for path, record in records.items() if trusted and path in trusted.files and trusted.files[path] != record.sha256]
+    if trusted is not None and changed:
+        raise _changed_since_first_download(entry, trusted, f"{', '.join(sorted(changed))} differ")
 
 
 def _require_named_files(entry: ManifestModel, names: set[str]) -> None:
@@ -439,8 +460,12 @@ def _validated_location(plan: DownloadPlan, final_root: Path) -> Path:
 
 def download_model(entry: ManifestModel, manifest: Manifest, paths: AppPaths, settings: Settings, *,
                    endpoint: str | None = None, progress: Progress = no_progress, cancel: CancelToken | None = None,
-                   retries: int = 3) -> InstalledModel:
-    """Fetch, verify and record one manifest model; a model already installed and verified is not fetched again."""
+                   retries: int = 3, trust_new: bool = False) -> InstalledModel:
+    """Fetch, verify and record one manifest model; a model already installed and verified is not fetched again.
+
+    Trust on first use: the first download's commit and sha256s are recorded, and a later one (after a
+    removal, or on another mirror) must match them unless `trust_new`.
+    """
     cancel = cancel or CancelToken()
     registry = Registry(paths)
     if entry.source == "bundled":
@@ -451,9 +476,16 @@ def download_model(entry: ManifestModel, manifest: Manifest, paths: AppPaths, se
     require_licence(entry, manifest, settings)
     _refuse_if_user_chose_offline()
     endpoint = hub_endpoint(endpoint)
+    trust = TrustStore(paths)
+    trusted = None if trust_new else trust.get(entry.name)
     with download_session(endpoint) as session:
-        plan = plan_download(entry, session, endpoint)
+        plan = plan_download(entry, session, endpoint, trusted)
         records = _fetch_plan(session, plan, paths, progress, cancel, retries)
+    try:
+        _hold_to_first_download(entry, trusted, records)
+    except ChecksumMismatchError:
+        shutil.rmtree(paths.models_dir / entry.name / plan.commit, ignore_errors=True)
+        raise
     location = _validated_location(plan, paths.models_dir / entry.name / plan.commit)
     shutil.rmtree(paths.models_dir / ".partial" / entry.name, ignore_errors=True)
     sources = {f.checksum_source for f in plan.files}
@@ -463,6 +495,9 @@ def download_model(entry: ManifestModel, manifest: Manifest, paths: AppPaths, se
         verified=True, licence=entry.licence, installed_at=now_iso(), verified_at=now_iso(),
     )
     registry.record(model)
+    if trusted is None:
+        trust.record(entry.name, TrustRecord(repo=entry.repo or "", commit=plan.commit, first_downloaded=now_iso(),
+                                             files={path: record.sha256 for path, record in records.items()}))
     return model
 
 
@@ -474,9 +509,10 @@ def _sha256_of(target: Path, remote: RemoteFile) -> str:
 
 
 def download_and_adopt(context: AppContext, manifest: Manifest, name: str, *, progress: Progress = no_progress,
-                       cancel: CancelToken | None = None) -> tuple[InstalledModel, list[Role]]:
+                       cancel: CancelToken | None = None, trust_new: bool = False) -> tuple[InstalledModel, list[Role]]:
     """What `models download` and the models dialog both do: fetch and verify once, then fill a role nobody chose yet."""
-    model = download_model(manifest.get(name), manifest, context.paths, context.settings, progress=progress, cancel=cancel)
+    model = download_model(manifest.get(name), manifest, context.paths, context.settings, progress=progress, cancel=cancel,
+                           trust_new=trust_new)
     adopted = adopt_if_unset(model, context.settings, manifest)
     if adopted:
         context.save_settings()

@@ -37,6 +37,7 @@ ROLES: tuple[Role, ...] = ("embedder", "classifier", "stylist")
 MANIFEST_ENV = "FASHION_ASSISTANT_MANIFEST"
 BUNDLED_NAME = "gemma-3-270m"
 INSTALLED_FILE = "installed.json"
+TRUST_FILE = "trusted.json"
 _HASH_BLOCK = 4 * 1024 * 1024
 
 
@@ -217,11 +218,7 @@ class Registry:
         self._write(models)
 
     def _write(self, models: dict[str, InstalledModel]) -> None:
-        self.file.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.file.with_name(self.file.name + ".tmp")
-        payload = {"models": {name: model.model_dump(mode="json") for name, model in sorted(models.items())}}
-        tmp.write_text(json.dumps(payload, indent=2), encoding="utf-8")
-        os.replace(tmp, self.file)
+        _write_json(self.file, {"models": {name: model.model_dump(mode="json") for name, model in sorted(models.items())}})
 
     def by_location(self, location: str | Path) -> InstalledModel | None:
         wanted = _same_path_key(location)
@@ -229,6 +226,59 @@ class Registry:
 
     def by_repo(self, repo: str) -> InstalledModel | None:
         return next((m for m in self.all().values() if m.origin == "downloaded" and m.repo == repo), None)
+
+
+class TrustRecord(BaseModel):
+    """What the first download of a hub model got: later downloads hold to this commit and these files."""
+
+    repo: str
+    commit: str
+    files: dict[str, str]  # path -> sha256
+    first_downloaded: str
+
+
+class TrustStore:
+    """`trusted.json`, trust on first use: it outlives `models remove`, so a re-download after a removal
+    still refuses files a mirror or a changed repo serves under the same name."""
+
+    def __init__(self, paths: AppPaths) -> None:
+        self.file = paths.models_dir / TRUST_FILE
+
+    def all(self) -> dict[str, TrustRecord]:
+        if not self.file.is_file():
+            return {}
+        try:
+            raw = json.loads(self.file.read_text(encoding="utf-8"))
+            return {name: TrustRecord.model_validate(entry) for name, entry in raw.get("models", {}).items()}
+        except (OSError, ValueError, ValidationError) as exc:
+            raise UserError(f"The record of trusted model downloads {self.file} is damaged.",
+                            "Restore it from a backup, or delete it to trust the next download of each model.", str(exc)) from exc
+
+    def get(self, name: str) -> TrustRecord | None:
+        return self.all().get(name)
+
+    def record(self, name: str, record: TrustRecord) -> None:
+        records = self.all()
+        records[name] = record
+        _write_json(self.file, {"models": {key: value.model_dump(mode="json") for key, value in sorted(records.items())}})
+
+
+def untrusted_files(model: InstalledModel, trusted: TrustRecord | None) -> list[str]:
+    """Where an installed download differs from what its first download recorded (none without a record)."""
+    if trusted is None or model.origin != "downloaded":
+        return []
+    problems = [f"it is at commit {model.commit}, first downloaded at {trusted.commit}"] if model.commit != trusted.commit else []
+    problems += [f"{path} is not the file first downloaded ({trusted.first_downloaded[:10]})"
+                 for path, record in model.files.items() if path in trusted.files and trusted.files[path] != record.sha256]
+    return problems
+
+
+def _write_json(file: Path, payload: dict) -> None:
+    """Atomically: a crash while writing never loses the records already there."""
+    file.parent.mkdir(parents=True, exist_ok=True)
+    tmp = file.with_name(file.name + ".tmp")
+    tmp.write_text(json.dumps(payload, indent=2), encoding="utf-8")
+    os.replace(tmp, file)
 
 
 def _same_path_key(path: str | Path) -> str:
@@ -277,6 +327,7 @@ def verify_installed(model: InstalledModel, registry: Registry, progress: Progre
             problems.append(f"{path} has sha256 {actual}, expected {expected.sha256} ({model.checksum_source})")
         else:
             checked[relative] = expected.model_copy(update={"mtime_ns": path.stat().st_mtime_ns})
+    problems += untrusted_files(model, TrustStore(registry.paths).get(model.name))
     registry.record(model.model_copy(update={"verified": not problems, "verified_at": now_iso(),
                                              "files": {**model.files, **checked}}))
     return problems
