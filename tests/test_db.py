@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from desktop_app.core.store import db
-from desktop_app.core.platform.errors import CatalogError
+from desktop_app.core.platform.errors import CatalogError, StorageError
+from desktop_app.core.store import backup, db
 
 
 def test_stdlib_is_chosen_when_it_can_load_extensions() -> None:
@@ -62,18 +62,46 @@ def test_new_migration_backs_up_first_and_a_failing_one_rolls_back(tmp_path: Pat
     monkeypatch.setattr(db, "available_migrations", lambda: [*base, good, bad])
     with pytest.raises(CatalogError):
         db.connect(path)
-    assert (tmp_path / f"c.sqlite3.bak-v{current}").exists()
+    assert f"before-migration-v{current}" in [entry.kind for entry in backup.list_backups(path)]
     conn = db.connect(path, migrate=False)
     assert db.schema_version(conn) == current + 1
     tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     assert "notes" in tables and "half" not in tables
 
 
-def test_a_file_that_is_not_a_database_is_reported(tmp_path: Path) -> None:
+def test_a_file_that_is_not_a_database_is_refused_and_left_as_it_is(tmp_path: Path) -> None:
     path = tmp_path / "c.sqlite3"
     path.write_bytes(b"this is not sqlite" * 200)
-    with pytest.raises(CatalogError, match="damaged"):
+    with pytest.raises(db.CatalogUnreadableError, match="not an SQLite file") as caught:
         db.connect(path)
+    assert "fashion-assistant catalog new" in caught.value.hint and "damaged-" in caught.value.hint
+    assert path.read_bytes() == b"this is not sqlite" * 200
+
+
+def test_a_0_byte_catalog_is_never_silently_replaced_by_a_new_one(tmp_path: Path) -> None:
+    path = tmp_path / "c.sqlite3"
+    path.write_bytes(b"")
+    with pytest.raises(db.CatalogUnreadableError, match=r"empty \(0 bytes\)"):
+        db.connect(path)
+    assert path.stat().st_size == 0
+
+
+def test_a_new_catalog_appears_whole_and_leaves_no_draft(tmp_path: Path) -> None:
+    db.connect(tmp_path / "new" / "c.sqlite3").close()
+    assert sorted(p.name for p in (tmp_path / "new").iterdir()) == ["c.sqlite3"]
+    assert (tmp_path / "new" / "c.sqlite3").read_bytes().startswith(db.SQLITE_HEADER)
+
+
+def test_translated_turns_only_disk_and_damage_errors_into_messages(tmp_path: Path) -> None:
+    conn = db.connect(tmp_path / "c.sqlite3")
+    with pytest.raises(db.driver_of(conn).OperationalError, match="no such table"), db.translated(conn):
+        conn.execute("SELECT * FROM nowhere")
+    pages = conn.execute("PRAGMA page_count").fetchone()[0]
+    conn.execute(f"PRAGMA max_page_count = {pages}")
+    with pytest.raises(StorageError, match="full") as caught, db.transaction(conn):
+        conn.execute("CREATE TABLE big (x BLOB)")
+        conn.execute("INSERT INTO big VALUES (zeroblob(1000000))")
+    assert str(tmp_path) in caught.value.message and not conn.in_transaction
 
 
 def _stdlib_python_that_loads_extensions() -> str | None:
@@ -99,7 +127,7 @@ def test_stdlib_path_where_an_interpreter_supports_it(tmp_path: Path) -> None:
     site = next(p for p in sys.path if p.endswith("site-packages"))
     repo = Path(__file__).resolve().parents[1]
     code = (
-        "from desktop_app.core import db; c = db.connect({!r}); "
+        "from desktop_app.core.store import db; c = db.connect({!r}); "
         "print(db.choose_driver().__name__, c.execute('select vec_version()').fetchone()[0])".format(str(tmp_path / "s.db"))
     )
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(repo), site])}

@@ -18,7 +18,9 @@ from desktop_app.core.catalog.indexer import AGREEMENT_SAMPLE, IndexReport, Mode
 from desktop_app.core.platform.app_context import AppContext
 from desktop_app.core.platform.errors import UserError
 from desktop_app.core.platform.jobs import CancelToken, Progress, no_progress
+from desktop_app.core.store.backup import backup_before
 from desktop_app.core.store.catalog import Catalog, CatalogStats
+from desktop_app.core.store.index_lock import index_lock
 
 if TYPE_CHECKING:
     from desktop_app.core.embedding.blip2 import PixelSpec, ResolvedModel
@@ -43,21 +45,28 @@ def index_catalog(
     progress: Progress = no_progress,
     cancel: CancelToken | None = None,
 ) -> IndexReport:
-    """Index `roots` (or the remembered folders) with the catalog's model unless `blip2` names another."""
+    """Index `roots` (or the remembered folders) with the catalog's model unless `blip2` names another.
+
+    One run per catalog at a time (the index lock): a second one waits a few seconds, then says another
+    is running. A rebuild, which forgets every vector, is preceded by a backup.
+    """
     settings = context.settings
     default = settings.blip2_model
-    resolved = resolve_catalog_model(catalog, context, blip2 or (default if rebuild else None))
-    models = ModelProvider(resolved, context.paths.cache_dir, threads=threads or settings.threads,
-                           backend=backend, prepared_dir=context.paths.prepared_dir)  # type: ignore[arg-type]
-    return index_folders(
-        catalog, roots or None, models,
-        precision=precision or settings.precision,  # type: ignore[arg-type]
-        batch_size=batch_size or settings.batch_size,
-        thumbnails_dir=context.paths.thumbnails_dir,
-        rebuild=rebuild,
-        progress=progress,
-        cancel=cancel,
-    )
+    with index_lock(catalog.path):
+        resolved = resolve_catalog_model(catalog, context, blip2 or (default if rebuild else None))
+        models = ModelProvider(resolved, context.paths.cache_dir, threads=threads or settings.threads,
+                               backend=backend, prepared_dir=context.paths.prepared_dir)  # type: ignore[arg-type]
+        if rebuild:
+            backup_before(catalog, "rebuild")
+        return index_folders(
+            catalog, roots or None, models,
+            precision=precision or settings.precision,  # type: ignore[arg-type]
+            batch_size=batch_size or settings.batch_size,
+            thumbnails_dir=context.paths.thumbnails_dir,
+            rebuild=rebuild,
+            progress=progress,
+            cancel=cancel,
+        )
 
 
 def resolve_catalog_model(catalog: Catalog, context: AppContext, requested: str | None = None) -> ResolvedModel:
@@ -132,7 +141,9 @@ def catalog_stats(catalog: Catalog) -> CatalogStats:
 
 
 def forget_folder(catalog: Catalog, folder: Path) -> int:
-    """Remove a folder and its items from the catalog (the photos on disk are not touched)."""
+    """Remove a folder and its items from the catalog (the photos on disk are not touched), after a backup, so
+    a folder removed by mistake comes back with its tags without re-embedding every photo."""
+    backup_before(catalog, "forget-folder")
     with catalog.transaction():
         return catalog.store.remove_folder(folder)
 

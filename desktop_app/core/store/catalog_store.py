@@ -8,12 +8,13 @@ Writes are meant to be grouped by the caller in `db.transaction(store.conn)` bat
 
 from __future__ import annotations
 
+import functools
 import json
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 import numpy as np
 
@@ -23,6 +24,8 @@ from desktop_app.core.store import db
 VECTOR_TABLE = "item_vectors"
 QUERY_VECTOR_DTYPE = np.float16
 _SOURCE_RANK = {"auto": 1, "folder": 2, "user": 3}
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 def db_path(path: str | Path) -> str | bytes:
@@ -88,6 +91,18 @@ def _item_row(row: Sequence[Any]) -> ItemRow:
     return ItemRow(row[0], from_db_path(row[1]), *row[2:])
 
 
+def _read(method: Callable[Concatenate[CatalogStore, P], R]) -> Callable[Concatenate[CatalogStore, P], R]:
+    """A read that meets damaged pages (a vec0 chunk, a b-tree) or a failing disk raises the user's message with
+    the way out (`catalog repair`), not SQLite's; writes get the same from `db.transaction`."""
+
+    @functools.wraps(method)
+    def read(self: CatalogStore, *args: P.args, **kwargs: P.kwargs) -> R:
+        with db.translated(self.conn):
+            return method(self, *args, **kwargs)
+
+    return read
+
+
 class CatalogStore:
     def __init__(self, conn: db.Connection) -> None:
         self.conn = conn
@@ -100,6 +115,7 @@ class CatalogStore:
         self.conn.close()
 
     # -- facts about the catalog -------------------------------------------------------------
+    @_read
     def get_meta(self, key: str) -> Any:
         row = self.conn.execute("SELECT value FROM catalog_meta WHERE key = ?", (key,)).fetchone()
         return None if row is None else json.loads(row[0])
@@ -142,6 +158,7 @@ class CatalogStore:
             " category TEXT, color TEXT, folder_id INTEGER)"
         )
 
+    @_read
     def has_vector_table(self) -> bool:
         row = self.conn.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (VECTOR_TABLE,)).fetchone()
         return row is not None
@@ -152,6 +169,7 @@ class CatalogStore:
         self.conn.execute("INSERT OR IGNORE INTO folders(path) VALUES (?)", (key,))
         return int(self.conn.execute("SELECT id FROM folders WHERE path = ?", (key,)).fetchone()[0])
 
+    @_read
     def folders(self) -> list[tuple[int, Path]]:
         return [(int(r[0]), Path(from_db_path(r[1]))) for r in self.conn.execute("SELECT id, path FROM folders ORDER BY path")]
 
@@ -166,15 +184,18 @@ class CatalogStore:
         return len(ids)
 
     # -- photos and items ---------------------------------------------------------------------
+    @_read
     def indexed_files(self) -> dict[str, tuple[int, int, int, str]]:
         """path -> (item id, size, mtime_ns, content hash): what the indexer needs to tell moves and touches apart."""
         rows = self.conn.execute("SELECT items.path, items.id, items.size, items.mtime_ns, images.content_hash"
                                  " FROM items JOIN images ON images.id = items.image_id")
         return {from_db_path(r[0]): (int(r[1]), int(r[2]), int(r[3]), str(r[4])) for r in rows}
 
+    @_read
     def image_hashes(self) -> set[str]:
         return {str(r[0]) for r in self.conn.execute("SELECT content_hash FROM images")}
 
+    @_read
     def image_by_hash(self, content_hash: str) -> int | None:
         row = self.conn.execute("SELECT id FROM images WHERE content_hash = ?", (content_hash,)).fetchone()
         return None if row is None else int(row[0])
@@ -287,6 +308,7 @@ class CatalogStore:
             (db_path(path), size, mtime_ns, reason, int(transient)),
         )
 
+    @_read
     def skipped_states(self) -> dict[str, tuple[int | None, int | None, str]]:
         """path -> (size, mtime_ns, reason); a transient skip has no state, so it never counts as unchanged."""
         rows = self.conn.execute("SELECT path, size, mtime_ns, reason, transient FROM skipped")
@@ -295,6 +317,7 @@ class CatalogStore:
     def forget_skipped(self, paths: Iterable[str]) -> None:
         self.conn.executemany("DELETE FROM skipped WHERE path = ?", ((db_path(p),) for p in paths))
 
+    @_read
     def skipped(self) -> list[dict[str, str]]:
         rows = self.conn.execute("SELECT path, reason, transient FROM skipped ORDER BY path")
         return [{"path": from_db_path(r[0]), "reason": r[1], "retry": bool(r[2])} for r in rows]
@@ -307,9 +330,11 @@ class CatalogStore:
         " LEFT JOIN tags k ON k.item_id = items.id AND k.kind = 'color'"
     )
 
+    @_read
     def items(self) -> list[ItemRow]:
         return [_item_row(row) for row in self.conn.execute(self._ITEM_SELECT + " ORDER BY items.path")]
 
+    @_read
     def items_by_id(self, item_ids: Sequence[int]) -> dict[int, ItemRow]:
         if not item_ids:
             return {}
@@ -317,9 +342,11 @@ class CatalogStore:
         rows = self.conn.execute(self._ITEM_SELECT + f" WHERE items.id IN ({marks})", list(item_ids))
         return {int(r[0]): _item_row(r) for r in rows}
 
+    @_read
     def item_count(self) -> int:
         return int(self.conn.execute("SELECT COUNT(*) FROM items").fetchone()[0])
 
+    @_read
     def counts_by_category(self) -> dict[str, int]:
         rows = self.conn.execute(
             "SELECT COALESCE(t.value, 'untagged'), COUNT(*) FROM items"
@@ -327,10 +354,12 @@ class CatalogStore:
         )
         return {r[0]: int(r[1]) for r in rows}
 
+    @_read
     def categories(self) -> list[str]:
         """The categories present in the catalog, for filters and the classifier's schema."""
         return [r[0] for r in self.conn.execute("SELECT DISTINCT value FROM tags WHERE kind = 'category' ORDER BY value")]
 
+    @_read
     def knn(
         self,
         vector: np.ndarray,
@@ -350,6 +379,7 @@ class CatalogStore:
                 args.extend(values)
         return [(int(r[0]), float(r[1])) for r in self.conn.execute(sql + " ORDER BY distance", args)]
 
+    @_read
     def query_vectors(self, item_ids: Sequence[int]) -> dict[int, np.ndarray]:
         """item id -> (num_queries, dim) float32 query vectors, for re-ranking candidates."""
         model = self.recorded_model()
@@ -366,17 +396,20 @@ class CatalogStore:
         }
 
     # -- reads for search (core/search/searcher.py) ---------------------------------------------------------
+    @_read
     def sample_item_ids(self, n: int) -> list[int]:
         """About n item ids spread over the catalog, the same ones until it changes: the background
         sample that search standardises scores against."""
         step = max(1, self.item_count() // max(1, n))
         return [int(r[0]) for r in self.conn.execute("SELECT id FROM items WHERE id % ? = 0 ORDER BY id LIMIT ?", (step, n))]
 
+    @_read
     def has_tag(self, kind: str, value: str) -> bool:
         """Whether any item carries this tag: an indexed lookup, where listing every category scans the tags."""
         row = self.conn.execute("SELECT 1 FROM tags WHERE kind = ? AND value = ? LIMIT 1", (kind, value)).fetchone()
         return row is not None
 
+    @_read
     def item_ids_under(self, prefix: str, categories: Sequence[str] = (), colors: Sequence[str] = ()) -> list[int]:
         """Items whose path starts with `prefix` (a folder ending in a separator), optionally by tag: for a
         subfolder of an added folder, which the vector index has no column for."""

@@ -4,6 +4,12 @@ The stdlib `sqlite3` can load extensions only where Python was built for it (not
 pyenv's default builds); there `sqlean` (sqlean-py), a drop-in `sqlite3`, is used instead. Both
 paths then load sqlite-vec the same way. Connections run in autocommit mode and every write goes
 through `transaction()`, so a batch is all-or-nothing and a crash loses at most the batch in flight.
+
+An existing file is never replaced by a new catalog: an empty or non-SQLite one is refused, and one
+whose pages changed since they were last checked gets SQLite's quick_check before use, so damage is
+met as one message with the way out (`catalog repair`, `catalog restore`, `catalog new`) instead of
+as a traceback in the middle of a search. A disk-full or damaged-page error from any statement run
+through `transaction()` or `translated()` becomes that same kind of message.
 """
 
 from __future__ import annotations
@@ -12,17 +18,22 @@ import contextlib
 import importlib
 import logging
 import os
+import re
 import shutil
 import sqlite3
+import sys
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from desktop_app.core.platform.errors import CatalogError, StorageError
+from desktop_app.core.platform.errors import CatalogError, StorageError, UserError
+from desktop_app.core.platform.units import format_size
+from desktop_app.core.store import backup
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +41,23 @@ DRIVER_ENV = "FASHION_ASSISTANT_SQLITE_DRIVER"
 _MIGRATIONS_PACKAGE = "desktop_app.core.store.migrations"
 
 Connection = Any  # sqlite3.Connection or sqlean.Connection: the same API, different classes
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+REPAIR_COMMAND = "fashion-assistant catalog repair"
+RESTORE_COMMAND = "fashion-assistant catalog restore"
+NEW_COMMAND = "fashion-assistant catalog new"
+_FULL = re.compile(r"database or disk is full|SQLITE_FULL", re.IGNORECASE)
+# SQLite's own words for damage, and sqlite-vec's when a shadow table's blob or chunk cannot be read
+_DAMAGE = re.compile(r"malformed|not a database|corrupt|blob (read|size)|vectors? blob|chunks? (iter|position)|validity"
+                     r"|could not (fetch|find|read|open)", re.IGNORECASE)
+
+
+class CatalogUnreadableError(CatalogError):
+    """The catalog file is empty or not SQLite at all: a backup or a new catalog is the way on."""
+
+
+class CatalogDamagedError(CatalogError):
+    """SQLite opens the catalog but some pages are damaged: `catalog repair` rebuilds it, or a backup replaces it."""
 
 
 @dataclass(frozen=True)
@@ -67,6 +95,11 @@ def choose_driver(preferred: str | None = None, stdlib: ModuleType = sqlite3) ->
         ) from exc
 
 
+def driver_of(conn: Connection) -> ModuleType:
+    """The DB-API module a connection came from: its error classes and `connect` for a backup's target."""
+    return sys.modules[type(conn).__module__]
+
+
 def _load_vec(conn: Connection) -> str:
     import sqlite_vec
 
@@ -89,31 +122,158 @@ def backend_info(driver: ModuleType | None = None) -> SqliteBackend:
         conn.close()
 
 
-def connect(path: Path | str, *, driver: ModuleType | None = None, migrate: bool = True) -> Connection:
-    """Open (creating if needed) a catalog file with sqlite-vec loaded and the schema up to date."""
+def connect(path: Path | str, *, driver: ModuleType | None = None, migrate: bool = True, verify: bool = True) -> Connection:
+    """Open (creating if missing) a catalog file with sqlite-vec loaded and the schema up to date.
+
+    `verify` checks an existing file whose pages changed since their last check and takes the daily
+    backup; `catalog repair`, `doctor` and backups open damaged or foreign files with verify=False.
+    """
     driver = driver or choose_driver()
-    if str(path) != ":memory:":
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    if str(path) == ":memory:":
+        conn = _open(":memory:", driver, ":memory:")
+        return _finish(conn, driver, ":memory:", lambda: apply_migrations(conn, None) if migrate else None)
+    path = Path(path)
+    created = _create_if_missing(path, driver, migrate)
+    if not created:
+        refuse_unreadable(path)
+    conn = _open(path, driver, path)
+
+    def steps() -> None:
+        if verify and not created:
+            _verify_if_changed(conn, path)
+        if migrate:
+            apply_migrations(conn, path)
+        if verify and not created:
+            backup.take_daily_backup(conn, path)
+
+    return _finish(conn, driver, path, steps)
+
+
+def _open(target: Path | str, driver: ModuleType, shown: Path | str) -> Connection:
     try:
-        conn = driver.connect(str(path), isolation_level=None, timeout=30, check_same_thread=False)
+        conn = driver.connect(str(target), isolation_level=None, timeout=30, check_same_thread=False)
     except driver.Error as exc:
-        raise CatalogError(f"Cannot open the catalog {path}.", "Check that the folder exists and is writable.", str(exc)) from exc
-    try:
+        raise CatalogError(f"Cannot open the catalog {shown}.", "Check that the folder exists and is writable.", str(exc)) from exc
+
+    def setup() -> None:
         conn.row_factory = driver.Row
         _load_vec(conn)
         _use_wal(conn, driver)
         conn.execute("PRAGMA synchronous=NORMAL")
         conn.execute("PRAGMA foreign_keys=ON")
         conn.execute("PRAGMA busy_timeout=30000")
-        if migrate:
-            apply_migrations(conn, None if str(path) == ":memory:" else Path(path))
+
+    return _finish(conn, driver, shown, setup)
+
+
+def _finish(conn: Connection, driver: ModuleType, shown: Path | str, steps: Callable[[], object]) -> Connection:
+    """Run the opening steps; on any failure the connection is closed, and SQLite's error told as the user's."""
+    try:
+        steps()
     except driver.DatabaseError as exc:
         conn.close()
-        raise _translate(exc, path) from exc
+        raise _translate(exc, shown) from exc
     except BaseException:
         conn.close()
         raise
     return conn
+
+
+def sidecar_files(path: Path) -> list[Path]:
+    """The WAL and its index: they belong to the catalog file and must move (or go) with it."""
+    return [path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")]
+
+
+def _create_if_missing(path: Path, driver: ModuleType, migrate: bool) -> bool:
+    """A new catalog appears complete or not at all: it is made under a draft name and linked into place,
+    so no connection ever meets a half-made (0-byte) file, and a 0-byte file always means damage."""
+    if path.exists():
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    draft = path.with_name(f"{path.name}.new-{os.getpid()}-{threading.get_ident()}")
+    conn = _open(draft, driver, path)
+    _finish(conn, driver, path, lambda: apply_migrations(conn, None) if migrate else None).close()
+    try:
+        _place_new(draft, path)
+    finally:
+        for leftover in (draft, *sidecar_files(draft)):
+            leftover.unlink(missing_ok=True)
+    return True
+
+
+def _place_new(draft: Path, path: Path) -> None:
+    """A hard link never overwrites, so of connections racing to create the catalog, the first one wins."""
+    try:
+        os.link(draft, path)
+    except FileExistsError:
+        return
+    except OSError:  # a file system without hard links (FAT, some network shares)
+        if not path.exists():
+            with contextlib.suppress(FileExistsError):  # Windows' rename does not overwrite either
+                os.rename(draft, path)
+
+
+def refuse_unreadable(path: Path) -> None:
+    """An existing catalog must be SQLite: an empty or foreign file is never silently replaced by a new catalog."""
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(len(SQLITE_HEADER))
+    except OSError as exc:
+        raise CatalogError(f"The catalog {path} cannot be read ({exc.strerror or exc}).",
+                           "Check that you may read and write the file and its folder.", str(exc)) from exc
+    if not head:
+        raise CatalogUnreadableError(
+            f"The catalog {path} is empty (0 bytes): the items, tags and corrections it held are not in it any more.",
+            unreadable_hint(path))
+    if head != SQLITE_HEADER:
+        raise CatalogUnreadableError(f"The catalog {path} is not an SQLite file, so it cannot be opened.", unreadable_hint(path))
+
+
+def unreadable_hint(path: Path) -> str:
+    aside = f"this file is kept aside as {path.name}.damaged-<date-time>"
+    latest = backup.latest_backup(path)
+    if latest is None:
+        return f"Start a new catalog with `{NEW_COMMAND}` ({aside}), or put back a copy of the catalog if you have one."
+    return (f"Restore the latest backup ({latest.describe()}) with `{RESTORE_COMMAND}`, or start a new catalog"
+            f" with `{NEW_COMMAND}`; either way {aside}.")
+
+
+def damaged_hint(path: Path) -> str:
+    latest = backup.latest_backup(path)
+    restore = f"; or restore the latest backup ({latest.describe()}) with `{RESTORE_COMMAND}`" if latest else ""
+    return (f"Run `{REPAIR_COMMAND}`: it keeps a copy of the damaged file and rebuilds the catalog with its items,"
+            f" tags and corrections{restore}.")
+
+
+def quick_check(conn: Connection, table: str | None = None) -> list[str]:
+    """SQLite's structural check of every table and index (vec0's shadow tables included), or of one table; [] when sound."""
+    argument = '"' + table.replace('"', '""') + '"' if table else "100"  # at most 100 findings: enough to tell what broke
+    rows = conn.execute(f"PRAGMA quick_check({argument})").fetchall()
+    lines = [line for (text,) in rows for line in str(text).splitlines() if line.strip() and not line.startswith("***")]
+    return [] if lines == ["ok"] else lines
+
+
+def _verify_if_changed(conn: Connection, path: Path) -> None:
+    """quick_check reads the whole file (about 1 s a GB), so it runs only when the file changed since it last passed."""
+    stamp = _file_stamp(path)
+    marker = backup.backups_dir(path) / f"{path.name}.checked"
+    with contextlib.suppress(OSError):
+        if marker.read_text(encoding="utf-8") == stamp:
+            return
+    problems = quick_check(conn)
+    if problems:
+        raise CatalogDamagedError(f"The catalog {path} is damaged: SQLite's own check found damaged pages in it.",
+                                  damaged_hint(path), "\n".join(problems))
+    try:
+        marker.parent.mkdir(parents=True, exist_ok=True)
+        marker.write_text(stamp, encoding="utf-8")
+    except OSError as exc:  # a read-only folder: the check simply runs again next time
+        log.debug("Could not record the catalog check in %s: %s", marker, exc)
+
+
+def _file_stamp(path: Path) -> str:
+    stat = path.stat()
+    return f"{stat.st_size} {stat.st_mtime_ns}"
 
 
 def _use_wal(conn: Connection, driver: ModuleType) -> None:
@@ -129,32 +289,76 @@ def _use_wal(conn: Connection, driver: ModuleType) -> None:
             time.sleep(0.02)
 
 
-def _translate(exc: Exception, path: Path | str) -> Exception:
-    text = str(exc).lower()
-    if "full" in text:
-        return StorageError(
-            f"The disk holding {path} is full.", "Free some space and try again; nothing already indexed was lost.", str(exc)
-        )
-    if "not a database" in text or "malformed" in text:
-        return CatalogError(
-            f"The catalog {path} is damaged.",
-            "Restore it from a backup (catalog.sqlite3.bak-*) or move it aside to start a new catalog.",
-            str(exc),
-        )
-    return CatalogError(f"The catalog {path} could not be used.", "See the log file for details.", str(exc))
+def _translate(exc: Exception, path: Path | str) -> UserError:
+    known = _known_failure(exc, path)
+    return known or CatalogError(f"The catalog {path} could not be used.", "See the log file for details.", str(exc))
+
+
+def _known_failure(exc: Exception, path: Path | str) -> UserError | None:
+    """A full disk, damaged pages or a failing drive, as the user's message; None for anything else (a bug)."""
+    text = str(exc)
+    if _FULL.search(text):
+        return disk_full(Path(path), text)
+    if _DAMAGE.search(text):
+        return CatalogDamagedError(f"The catalog {path} is damaged: part of it cannot be read ({text}).",
+                                   damaged_hint(Path(path)), text)
+    if "disk i/o error" in text.lower():
+        return StorageError(f"The catalog {path} could not be read or written (a disk I/O error).",
+                            "Check that the drive holding it is connected and healthy, then run the command again.", text)
+    return None
+
+
+def disk_full(path: Path, detail: str) -> StorageError:
+    """Names the folder, its free space and what to free: the catalog grows by its write-ahead log first."""
+    folder = path.parent
+    try:
+        room = f"{folder} has {format_size(shutil.disk_usage(folder).free)} free"
+    except OSError:
+        room = f"in {folder}"
+    size = sum(f.stat().st_size for f in (path, *sidecar_files(path)) if f.exists())
+    needed = max(backup.ROOM_TO_WORK, size // 10)
+    return StorageError(f"The disk holding the catalog is full: SQLite could not make {path.name} grow ({room}).",
+                        f"Free at least {format_size(needed)} there and run the command again; nothing already saved was lost.",
+                        detail)
+
+
+@contextlib.contextmanager
+def translated(conn: Connection) -> Iterator[None]:
+    """Reads that meet a full disk or damaged pages raise the user's message; every other error passes unchanged."""
+    try:
+        yield
+    except Exception as exc:
+        if not isinstance(exc, driver_of(conn).DatabaseError):
+            raise
+        known = _known_failure(exc, _catalog_path(conn))
+        if known is None:
+            raise
+        raise known from exc
+
+
+def _catalog_path(conn: Connection) -> str:
+    with contextlib.suppress(Exception):
+        for row in conn.execute("PRAGMA database_list"):
+            if row[1] == "main":
+                return str(row[2] or ":memory:")
+    return ":memory:"
 
 
 @contextlib.contextmanager
 def transaction(conn: Connection) -> Iterator[Connection]:
-    """BEGIN IMMEDIATE … COMMIT, rolled back on any exception (cancel included)."""
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        yield conn
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-    else:
-        conn.execute("COMMIT")
+    """BEGIN IMMEDIATE … COMMIT, rolled back on any exception (cancel included).
+
+    After SQLITE_FULL SQLite may have rolled back already, so ROLLBACK runs only inside a transaction.
+    """
+    with translated(conn):
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield conn
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
 
 
 @dataclass(frozen=True)
@@ -190,16 +394,13 @@ def schema_version(conn: Connection) -> int:
 
 
 def apply_migrations(conn: Connection, path: Path | None) -> int:
-    """Bring the schema up to date; each step is one transaction, and an existing file is copied first."""
+    """Bring the schema up to date; each step is one transaction, and an existing catalog is backed up first."""
     current = schema_version(conn)
     pending = [m for m in available_migrations() if m.version > current]
     if not pending:
         return current
-    if current > 0 and path is not None and path.exists():
-        backup = path.with_name(f"{path.name}.bak-v{current}")
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        shutil.copy2(path, backup)
-        log.info("Backed up the catalog to %s before migrating from v%d", backup, current)
+    if current > 0 and path is not None:
+        backup.take_backup(conn, path, f"before-migration-v{current}")
     for migration in pending:
         with transaction(conn):
             if schema_version(conn) >= migration.version:  # another connection (a worker thread) got there first
