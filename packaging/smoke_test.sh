@@ -109,6 +109,21 @@ else
   NETWORK="not isolated by the kernel here; offline by environment only (HF_HUB_OFFLINE, no proxy)"
 fi
 
+# Native code can reach the network where no Python guard sees it (ONNX Runtime's telemetry): where strace
+# exists, every step runs under it and any DNS query or non-loopback connection fails that step.
+TRACE=()
+if [ "$OS" = linux ] && [ "${FA_SMOKE_STRACE:-1}" = 1 ] && command -v strace >/dev/null; then
+  TRACE=("$(command -v strace)" -f -qq -e trace=connect,sendto,sendmsg)
+  NETWORK="$NETWORK; every system call that could reach the network traced (strace)"
+fi
+network_attempts() {
+  awk '/(connect|sendto|sendmsg)\(/ {
+    if ($0 ~ /htons\(53\)/ || $0 ~ /nscd\/socket/) { print; next }
+    if (match($0, /inet_addr\("[^"]+"\)/)) { a = substr($0, RSTART + 11, RLENGTH - 13); if (a !~ /^127\./) print; next }
+    if (match($0, /inet_pton\(AF_INET6, "[^"]+"/)) { a = substr($0, RSTART + 21, RLENGTH - 22); if (a != "::1" && a !~ /^::ffff:127\./) print }
+  }' "$1"
+}
+
 PASSED=0
 SKIPPED=0
 declare -a TIMES=()
@@ -120,9 +135,10 @@ run() {
   case " ${FA_SMOKE_SKIP:-} " in
     *" $step "*) SKIPPED=$((SKIPPED + 1)); printf 'smoke: skip %-16s (FA_SMOKE_SKIP)\n' "$step"; return 0 ;;
   esac
-  local started ended rc
+  local started ended rc tracer=()
+  [ ${#TRACE[@]} -gt 0 ] && tracer=("${TRACE[@]}" -o "$WORK/logs/$step.trace")
   started=$(date +%s.%N 2>/dev/null || date +%s)
-  (cd "$WORK/run" && env -i "${CLEAN_ENV[@]}" ${STEP_ENV:+"$STEP_ENV"} ${NETNS[@]+"${NETNS[@]}"} "$@") \
+  (cd "$WORK/run" && env -i "${CLEAN_ENV[@]}" ${STEP_ENV:+"$STEP_ENV"} ${NETNS[@]+"${NETNS[@]}"} ${tracer[@]+"${tracer[@]}"} "$@") \
     > "$WORK/logs/$step.out" 2> "$WORK/logs/$step.err"
   rc=$?
   ended=$(date +%s.%N 2>/dev/null || date +%s)
@@ -130,6 +146,10 @@ run() {
   seconds=$(awk -v a="$started" -v b="$ended" 'BEGIN { printf "%.1f", b - a }')
   TIMES+=("$step=${seconds}s")
   if [ $rc -ne 0 ]; then fail "$step" "exit code $rc"; fi
+  if [ -s "$WORK/logs/$step.trace" ] && [ -n "$(network_attempts "$WORK/logs/$step.trace")" ]; then
+    network_attempts "$WORK/logs/$step.trace" | head -n 5 >> "$WORK/logs/$step.out"
+    fail "$step" "it tried to reach the network (DNS query or non-loopback connection; see the lines above)"
+  fi
   local why
   if ! why=$($check "$WORK/logs/$step.out" 2>&1); then fail "$step" "$why"; fi
   PASSED=$((PASSED + 1))

@@ -44,6 +44,20 @@ def network_attempts(trace: str) -> list[str]:
     return found
 
 
+def test_the_parser_tells_loopback_from_the_network() -> None:
+    trace = (
+        '1 connect(3, {sa_family=AF_INET, sin_port=htons(53), sin_addr=inet_addr("127.0.0.53")}, 16) = 0\n'
+        '2 connect(3, {sa_family=AF_INET, sin_port=htons(8080), sin_addr=inet_addr("127.0.0.1")}, 16) = 0\n'
+        '3 connect(3, {sa_family=AF_INET, sin_port=htons(443), sin_addr=inet_addr("20.1.2.3")}, 16) = 0\n'
+        '4 connect(5, {sa_family=AF_INET6, sin6_port=htons(443), sin6_flowinfo=htonl(0),'
+        ' inet_pton(AF_INET6, "2001:db8::1", &sin6_addr), sin6_scope_id=0}, 28) = 0\n'
+        '5 connect(5, {sa_family=AF_INET6, sin6_port=htons(80), inet_pton(AF_INET6, "::1", &sin6_addr)}, 28) = 0\n'
+        '6 connect(4, {sa_family=AF_UNIX, sun_path="/var/run/nscd/socket"}, 110) = -1 ENOENT\n'
+        '7 connect(4, {sa_family=AF_UNIX, sun_path="/tmp/.X11-unix/X0"}, 20) = 0\n'
+    )
+    assert [line.split()[0] for line in network_attempts(trace)] == ["1", "3", "4", "6"]
+
+
 def test_the_parser_sees_what_a_real_lookup_does(tmp_path: Path) -> None:
     """The check itself must fail on a lookup, or a clean run proves nothing."""
     if STRACE is None:

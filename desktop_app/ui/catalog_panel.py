@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -11,6 +12,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QListWidget,
+    QMessageBox,
     QProgressBar,
     QPushButton,
     QTreeWidget,
@@ -191,7 +193,22 @@ class CatalogPanel(QWidget):
         if report.missing_folders:
             text += " Not reachable now: " + ", ".join(report.missing_folders)
         self.progress_text.setText(text)
+        retry = [entry for entry in report.skipped if entry.get("retry")]
+        if retry:
+            self._warn_retry(retry)
         self.index_finished.emit(report)
+
+    def _warn_retry(self, retry: list[dict[str, Any]]) -> None:
+        """Files skipped for a cause outside them (an unplugged drive, permissions) are said plainly, not only listed."""
+        first = retry[0]
+        box = QMessageBox(QMessageBox.Icon.Warning, self.tr("Some photos could not be read"),
+                          self.tr("%n photo(s) could not be read for a reason outside the files, for example:\n%1: %2\n\n"
+                                  "Reconnect the drive or fix the permissions, then choose File ▸ Re-scan folders: they will be"
+                                  " tried again.", "", len(retry)).replace("%1", first["path"]).replace("%2", first["reason"]),
+                          QMessageBox.StandardButton.Ok, self)
+        box.setObjectName("retryWarning")
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()  # not exec(): the window stays usable
 
     def _index_ended(self) -> None:
         self.index_worker = None

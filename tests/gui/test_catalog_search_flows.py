@@ -138,3 +138,18 @@ def test_first_index_prepares_the_fast_encoder_with_progress_and_cancel(qtbot, w
         pass
     report = finished.args[0]
     assert (report.backend, report.precision, report.indexed) == ("onnx", "int8", 6)
+
+
+def test_files_skipped_for_a_passing_cause_are_said_plainly(qtbot, window) -> None:
+    """An unplugged drive mid-index (tests/catalog/test_hardening.py makes the real report): the window says so in a
+    non-blocking warning, not only in the skipped list; a skip caused by the file itself raises no warning."""
+    from desktop_app.core.catalog.indexer import IndexReport
+
+    own_fault = IndexReport(scanned=2, indexed=1, skipped=[{"path": "/p/notes.jpg", "reason": "not an image", "retry": False}])
+    window.catalog._index_done(own_fault, time.monotonic())
+    assert window.catalog.findChild(QMessageBox, "retryWarning") is None
+    unplugged = IndexReport(scanned=2, indexed=1, skipped=[{"path": "/media/usb/a.jpg", "reason": "the file is gone", "retry": True}])
+    window.catalog._index_done(unplugged, time.monotonic())
+    box = window.catalog.findChild(QMessageBox, "retryWarning")
+    assert box is not None and box.isVisible() and "/media/usb/a.jpg" in box.text() and "Re-scan" in box.text()
+    box.close()
