@@ -93,7 +93,7 @@ class AssistantPanel(QWidget):
         self.chat_id: int | None = None
         self._advising = False  # the current request got as far as the stylist
         # The search tab's Searcher is made on its own lane, with that lane's handle, before a request can use it.
-        runner.run(search.searcher, lane="search")
+        runner.run(search.warm.get, lane="search")
 
         self._build_request_row()
         self._build_answer_views()
@@ -162,7 +162,7 @@ class AssistantPanel(QWidget):
         return main
 
     def _default_assistant(self, catalog: Catalog) -> Assistant:
-        return Assistant(self.context, catalog, self.search_panel.searcher())
+        return Assistant(self.context, catalog, self.search_panel.warm.get())
 
     # -- one request -------------------------------------------------------------------------------------------
     def send(self) -> None:

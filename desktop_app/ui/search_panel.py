@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import threading
 from pathlib import Path
 
 from PySide6.QtCore import QMargins, QPoint, Qt, QUrl, Signal
@@ -22,6 +24,7 @@ from PySide6.QtWidgets import (
 from desktop_app.core.catalog.operations import correct_tags
 from desktop_app.core.catalog.vocabulary import CATEGORIES, COLORS
 from desktop_app.core.platform.app_context import AppContext
+from desktop_app.core.platform.jobs import CancelToken
 from desktop_app.core.search.searcher import Searcher, SearchHit, SearchQuery
 from desktop_app.core.store.catalog import ThreadCatalogs
 from desktop_app.ui.errors import show_error
@@ -63,6 +66,31 @@ def show_in_folder(path: str) -> None:
     QDesktopServices.openUrl(QUrl.fromLocalFile(str(Path(path).parent)))
 
 
+class WarmSearcher:
+    """The window's one Searcher, made on first use on the search lane (with that thread's catalog handle) and
+    kept, so its BLIP-2 towers stay warm between queries. Plain Python: the lane's worker touches no widget."""
+
+    def __init__(self, context: AppContext, catalogs: ThreadCatalogs) -> None:
+        self._context, self._catalogs = context, catalogs
+        self._lock = threading.Lock()
+        self._searcher: Searcher | None = None
+
+    def get(self) -> Searcher:
+        with self._lock:
+            if self._searcher is None:
+                self._searcher = Searcher(self._context, self._catalogs.get())
+            return self._searcher
+
+    def search(self, query: SearchQuery, cancel: CancelToken | None = None) -> list[SearchHit]:
+        return self.get().search(query, cancel=cancel)
+
+    def close(self) -> None:
+        with self._lock:
+            searcher, self._searcher = self._searcher, None
+        if searcher is not None:
+            searcher.close()
+
+
 class SearchPanel(QWidget):
     searched = Signal(int)  # number of results, for the status bar
     catalog_changed = Signal()  # a correction was saved
@@ -72,7 +100,7 @@ class SearchPanel(QWidget):
         self.context = context
         self.catalogs = catalogs
         self.runner = runner
-        self._searcher: Searcher | None = None
+        self.warm = WarmSearcher(context, catalogs)
         self._request = 0
         self.last_error: BaseException | None = None
 
@@ -131,12 +159,6 @@ class SearchPanel(QWidget):
             k=self.count.value(),
         )
 
-    def searcher(self) -> Searcher:
-        """Created on the search lane (with that thread's catalog handle) and kept, so its BLIP-2 towers stay
-        warm between queries."""
-        if self._searcher is None:
-            self._searcher = Searcher(self.context, self.catalogs.get())
-        return self._searcher
 
     def run_search(self) -> None:
         query = self.current_query()
@@ -146,7 +168,7 @@ class SearchPanel(QWidget):
         self._request += 1
         request = self._request
         self.status.setText("Searching… (the first search loads the BLIP-2 model)")
-        worker = self.runner.run(lambda cancel: self.searcher().search(query, cancel=cancel), lane="search")
+        worker = self.runner.run(functools.partial(self.warm.search, query), lane="search")
         worker.result.connect(lambda hits: self._show(request, hits))
         worker.error.connect(lambda exc: self._failed(request, exc))
 
@@ -213,6 +235,4 @@ class SearchPanel(QWidget):
         self.catalog_changed.emit()
 
     def shutdown(self) -> None:
-        if self._searcher is not None:
-            searcher, self._searcher = self._searcher, None
-            self.runner.run(searcher.close, lane="search")
+        self.runner.run(self.warm.close, lane="search")

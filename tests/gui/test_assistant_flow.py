@@ -64,7 +64,7 @@ def test_stop_mid_stream_keeps_what_was_written(qtbot, window, photo_folder: Pat
     stylist = _StreamsUntilStopped()
     assistant = AssistantPanel(  # a panel like the window's, on its runner, search tab and handles, with the scripted stylist
         window.context, window.runner, window.search, catalogs=window.catalogs,
-        make_assistant=lambda catalog: Assistant(window.context, catalog, window.search.searcher(), stylist=stylist),
+        make_assistant=lambda catalog: Assistant(window.context, catalog, window.search.warm.get(), stylist=stylist),
     )
     qtbot.addWidget(assistant)
     assistant.request.setText("a t-shirt")
