@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import argparse
 import json
+from typing import Any
 
-from desktop_app.core.platform.app_context import AppContext
 from desktop_app.core.doctor import collect
+from desktop_app.core.platform.app_context import AppContext
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("doctor", help="show Python, torch, ONNX Runtime, SQLite, models and data paths")
+    parser = subparsers.add_parser("doctor", help="show Python, torch, ONNX Runtime, the CPU's int8 path, SQLite, models and data paths")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.set_defaults(handler=run)
 
@@ -32,6 +33,9 @@ def run(args: argparse.Namespace, context: AppContext) -> int:
         print(f"ONNX     Runtime {onnx['version']}: fast int8 indexing available")
     else:
         print(f"ONNX     Runtime not installed ({onnx['hint']})")
+    cpu = report["cpu"]
+    print(f"CPU      {cpu['arch']}, int8 path: {cpu['summary']}")
+    _print_encoders(report["encoders"])
     if sqlite["ok"]:
         print(f"SQLite   {sqlite['sqlite_version']} via {sqlite['loaded_with']}, sqlite-vec {sqlite['sqlite_vec_version']}")
     else:
@@ -46,3 +50,21 @@ def run(args: argparse.Namespace, context: AppContext) -> int:
     for name, value in report["paths"].items():
         print(f"  {name:<10} {value}")
     return 0
+
+
+def _print_encoders(encoders: list[dict[str, Any]]) -> None:
+    """One line per tower; where there is no model to prepare, one line with the reason."""
+    if encoders and encoders[0]["model"] is None:
+        print(f"Encoders torch: {encoders[0]['why_not']}")
+        return
+    for encoder in encoders:
+        print(f"Encoder  {encoder['tower']:<7} {_encoder(encoder)}")
+
+
+def _encoder(encoder: dict[str, Any]) -> str:
+    """Which encoder the tower uses and why: the agreement the fast one was accepted with, or why torch."""
+    if encoder["usable"]:
+        samples = f"{encoder['samples']} {'photos' if encoder['tower'] == 'vision' else 'texts'}"
+        return (f"ONNX int8 ({encoder['scheme']}, checked on {encoder['cpu_int8_path']}): agrees with fp32 at {encoder['agreement']:.4f}"
+                f" (worst vector {encoder['worst_vector']:.4f}, on {samples})")
+    return f"torch: {encoder['why_not']}"

@@ -1,40 +1,61 @@
-"""A report of what this installation has: Python, torch, ONNX Runtime, SQLite and sqlite-vec, models, data paths.
+"""A report of what this installation has: Python, torch, ONNX Runtime, the CPU's int8 path, the fast encoders,
+SQLite and sqlite-vec, models, data paths.
 
 Shared by `fashion-assistant doctor` and the GUI's status bar, so what a tester pastes into a bug
-report is what the window showed.
+report is what the window showed. It imports neither torch nor transformers nor onnx (seconds of a
+run that should take a fraction of one): torch is described from its installed files, the fast
+encoders from their manifests.
 """
 
 from __future__ import annotations
 
+import importlib.metadata
+import importlib.util
 import os
 import platform
 import sys
+from pathlib import Path
 from typing import Any
 
 from desktop_app import __version__
+from desktop_app.core.catalog.operations import resolve_catalog_model
+from desktop_app.core.embedding.blip2 import ResolvedModel, resolve_blip2
+from desktop_app.core.embedding.onnx_convert import SCHEME
+from desktop_app.core.embedding.onnx_encoder import FORMATS, TowerStatus, encoder_status
+from desktop_app.core.models.locator import find_all
 from desktop_app.core.platform import offline
 from desktop_app.core.platform.app_context import AppContext
-from desktop_app.core.store.db import backend_info
+from desktop_app.core.platform.cpu import cpu_features
 from desktop_app.core.platform.errors import UserError
-from desktop_app.core.models.locator import find_all
+from desktop_app.core.store.catalog import Catalog
+from desktop_app.core.store.db import backend_info
 
 
-def torch_report() -> dict[str, Any]:
+def torch_report(threads: int | None = None) -> dict[str, Any]:
+    """torch as installed, found without importing it; `threads` as the app sets them (the settings', else every core)."""
+    spec = importlib.util.find_spec("torch")
+    if spec is None or not spec.submodule_search_locations:
+        return {"available": False, "error": "torch is not installed"}
     try:
-        import torch
-    except ImportError as exc:
-        return {"available": False, "error": str(exc)}
-    if torch.cuda.is_available():
-        device = f"cuda ({torch.cuda.get_device_name(0)})"
-    elif getattr(torch.backends, "mps", None) is not None and torch.backends.mps.is_available():
-        device = "mps"
-    else:
-        device = "cpu"
-    return {"available": True, "version": torch.__version__, "threads": torch.get_num_threads(), "device": device}
+        version = importlib.metadata.version("torch")
+    except importlib.metadata.PackageNotFoundError:  # a bundle that carries torch without its metadata
+        version = "unknown"
+    device = _torch_device(Path(next(iter(spec.submodule_search_locations))))
+    return {"available": True, "version": version, "threads": threads or os.cpu_count() or 1, "device": device}
+
+
+def _torch_device(package: Path) -> str:
+    """The device `blip2.pick_device` would choose, as far as torch's build tells without initialising a GPU."""
+    libraries = " ".join(path.name.lower() for path in (package / "lib").glob("*torch_*"))
+    if "torch_cuda" in libraries or "torch_hip" in libraries:  # ROCm builds answer to "cuda" too
+        return "cuda when a GPU is present, else cpu"
+    if sys.platform == "darwin" and platform.machine() == "arm64":
+        return "mps"
+    return "cpu"
 
 
 def onnx_report() -> dict[str, Any]:
-    """Whether the fast int8 encoder can run here (the optional `fast` extra), and the CPU features its kernels use."""
+    """Whether the fast int8 encoder can run here (the optional `fast` extra); `cpu` says which int8 kernels it uses."""
     try:
         import onnxruntime
     except ImportError:
@@ -67,13 +88,34 @@ def network_report() -> dict[str, Any]:
     }
 
 
+def encoders_report(context: AppContext) -> list[dict[str, Any]]:
+    """Each tower's fast encoder for the catalog's model: prepared or not, its agreement, or why torch encodes it."""
+    try:
+        resolved = _catalog_model(context)
+    except UserError as exc:  # no model on this machine (the models report says how to get one), or an unreadable catalog
+        path = cpu_features().int8_path()
+        return [TowerStatus(tower, False, False, None, None, None, SCHEME, path, None, exc.message).to_json() | {"model": None}
+                for tower in FORMATS]
+    return [status.to_json() | {"model": resolved.spec} for status in encoder_status(resolved, context.paths.prepared_dir)]
+
+
+def _catalog_model(context: AppContext) -> ResolvedModel:
+    """The model the catalog was built with, else the settings' (without creating a catalog where there is none)."""
+    if not context.paths.db_path.is_file():
+        return resolve_blip2(context.settings.blip2_model, context.paths)
+    with Catalog.open(context.paths.db_path) as catalog:
+        return resolve_catalog_model(catalog, context)
+
+
 def collect(context: AppContext) -> dict[str, Any]:
     paths = context.paths
     return {
         "app_version": __version__,
         "python": {"version": platform.python_version(), "executable": sys.executable, "platform": platform.platform()},
-        "torch": torch_report(),
+        "torch": torch_report(context.settings.threads),
         "onnxruntime": onnx_report(),
+        "cpu": cpu_features().to_json() | {"summary": cpu_features().describe()},
+        "encoders": encoders_report(context),
         "sqlite": sqlite_report(),
         "models": [status.to_json() for status in find_all(context.settings, paths)],
         "network": network_report(),

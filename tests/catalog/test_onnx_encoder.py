@@ -16,11 +16,12 @@ import pytest
 pytest.importorskip("onnxruntime")
 
 from desktop_app.core.catalog import indexer
-
+from desktop_app.core.catalog.indexer import ModelProvider
 from desktop_app.core.embedding import onnx_encoder
 from desktop_app.core.embedding.blip2 import VisionEncoder, resolve_blip2, to_pixels
-from desktop_app.core.catalog.indexer import PRECISION_META, ModelProvider
 from desktop_app.core.platform.jobs import Cancelled, CancelToken
+from desktop_app.core.store.catalog import ENCODER_META as PRECISION_META
+from desktop_app.core.store.catalog import Catalog
 from tests.conftest import REPO_ROOT
 
 
@@ -162,7 +163,7 @@ def test_unloadable_file_is_a_typed_error(resolved, tmp_path: Path) -> None:
 
 
 def _index(store, models, photos: Path, **kwargs) -> indexer.IndexReport:
-    return indexer.index_folders(store, [photos], models, batch_size=4, **kwargs)
+    return indexer.index_folders(Catalog(store.conn, Path("catalog.sqlite3")), [photos], models, batch_size=4, **kwargs)
 
 
 def test_index_uses_onnx_and_records_it(store, resolved, photos: Path, tmp_path: Path) -> None:
@@ -300,3 +301,91 @@ def test_search_words_use_the_fast_text_encoder(capsys, photos: Path, tiny_blip2
     monkeypatch.setattr(blip2, "TextEncoder", lambda *a, **k: pytest.fail("the torch text tower was loaded"))
     assert main(["search", "red shirt", "-k", "3", "--json"]) == 0
     assert len(json.loads(capsys.readouterr().out)["results"]) == 3
+
+
+@pytest.fixture(scope="module")
+def prepared_root(resolved, sample, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Both towers prepared once, for the tests that only read them."""
+    root = tmp_path_factory.mktemp("prepared")
+    onnx_encoder.prepare(resolved, root, sample)
+    onnx_encoder.prepare_text(resolved, root)
+    return root
+
+
+def test_weights_are_7_bit_so_no_int8_kernel_saturates(prepared_root: Path) -> None:
+    import onnx
+    from onnx import TensorProto, numpy_helper
+
+    for folder in prepared_root.iterdir():
+        model = onnx.load(str(folder / onnx_encoder.MODEL_FILE), load_external_data=False)
+        weights = [numpy_helper.to_array(tensor, str(folder)) for tensor in model.graph.initializer if tensor.data_type == TensorProto.INT8]
+        assert len(weights) >= 8  # every MatMul with a constant weight, in both towers
+        assert max(int(np.abs(w.astype(np.int16)).max()) for w in weights) == 63  # each column's largest weight maps to ±63
+        assert all(int(w.min()) >= -63 for w in weights)
+        assert json.loads((folder / onnx_encoder.MANIFEST_FILE).read_text())["scheme"] == "w7"
+    assert 2 * 255 * 63 <= np.iinfo(np.int16).max < 2 * 255 * 127  # AVX2's 16-bit pair sums of u8 x s8: 7 bits fit, 8 do not
+
+
+def test_the_check_records_its_scheme_and_cpu_path(resolved, sample, prepared_root: Path) -> None:
+    from desktop_app.core.platform.cpu import cpu_features
+
+    vision, text = onnx_encoder.prepare(resolved, prepared_root, sample), onnx_encoder.prepare_text(resolved, prepared_root)
+    assert vision.seconds == text.seconds == 0.0  # cached
+    for prepared in (vision, text):
+        assert (prepared.scheme, prepared.cpu_int8_path) == ("w7", cpu_features().int8_path())
+        manifest = json.loads((prepared.folder / onnx_encoder.MANIFEST_FILE).read_text())
+        assert manifest["cpu"] == cpu_features().to_json()
+
+
+def test_a_folder_prepared_with_another_scheme_or_on_another_cpu_is_not_reused(resolved, prepared_root: Path, monkeypatch) -> None:
+    from desktop_app.core.platform.cpu import CpuFeatures, cpu_features
+
+    here = onnx_encoder.prepared_key(resolved)
+    assert onnx_encoder.cached(resolved, prepared_root) is not None
+    monkeypatch.setattr(onnx_encoder, "SCHEME", "w8")
+    assert onnx_encoder.prepared_key(resolved) != here and onnx_encoder.cached(resolved, prepared_root) is None
+    monkeypatch.undo()
+
+    other = CpuFeatures("arm64", avx2=False, avx512=False, vnni=False, neon=True, dotprod=True)
+    if other.int8_path() == cpu_features().int8_path():
+        other = CpuFeatures("x86_64", avx2=True, avx512=False, vnni=False, neon=False, dotprod=False)
+    monkeypatch.setattr(onnx_encoder, "cpu_features", lambda: other)  # the data folder copied to another kind of machine
+    assert onnx_encoder.prepared_key(resolved) != here and onnx_encoder.cached(resolved, prepared_root) is None
+    assert onnx_encoder.open_cached_text(resolved, prepared_root) is None
+    status = {s.tower: s for s in onnx_encoder.encoder_status(resolved, prepared_root)}
+    assert not status["vision"].prepared and not status["vision"].usable and status["vision"].cpu_int8_path == other.int8_path()
+    assert f"prepared only as w7 weights checked on {cpu_features().int8_path()} with onnxruntime" in (status["text"].why_not or "")
+    assert f"not as w7 weights checked on {other.int8_path()}" in (status["text"].why_not or "")
+
+
+def test_encoder_status_reports_each_tower(resolved, prepared_root: Path, tmp_path: Path) -> None:
+    from desktop_app.core.platform.cpu import cpu_features
+
+    vision, text = onnx_encoder.encoder_status(resolved, prepared_root)
+    assert (vision.tower, text.tower) == ("vision", "text")
+    for status in (vision, text):
+        assert status.prepared and status.usable and status.why_not is None and status.agreement is not None and status.agreement >= 0.99
+        assert status.worst_vector is not None and status.samples
+        assert (status.scheme, status.cpu_int8_path) == ("w7", cpu_features().int8_path())
+        assert json.loads(json.dumps(status.to_json()))["folder"] == str(status.folder)
+    assert text.samples == len(onnx_encoder.CHECK_TEXTS)
+    nothing = onnx_encoder.encoder_status(resolved, tmp_path / "none")
+    assert [s.prepared for s in nothing] == [False, False] and all("not prepared yet" in (s.why_not or "") for s in nothing)
+
+
+def test_a_folder_from_the_8_bit_scheme_is_prepared_again(resolved, prepared_root: Path, tmp_path: Path) -> None:
+    import hashlib
+    import shutil
+
+    import onnxruntime
+
+    old_key = f"{onnx_encoder.FORMATS['vision']}\n{resolved.spec}\n{resolved.revision}\n{onnxruntime.__version__}"  # the key before w7
+    old = tmp_path / hashlib.sha256(old_key.encode()).hexdigest()[:24]
+    shutil.copytree(onnx_encoder.cached(resolved, prepared_root).folder, old)
+    manifest = json.loads((old / onnx_encoder.MANIFEST_FILE).read_text())
+    for key in ("scheme", "cpu", "onnxruntime"):  # what an 8-bit folder's manifest did not have
+        del manifest[key]
+    (old / onnx_encoder.MANIFEST_FILE).write_text(json.dumps(manifest))
+    assert onnx_encoder.cached(resolved, tmp_path) is None
+    vision = onnx_encoder.encoder_status(resolved, tmp_path)[0]
+    assert not vision.prepared and "prepared only as w8 weights checked on an unrecorded CPU" in (vision.why_not or "")

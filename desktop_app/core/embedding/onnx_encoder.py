@@ -6,10 +6,13 @@ weights, memory-mapped) is all an indexing run then holds: 4.2x the photos per s
 call per photo, in 1.7 GB instead of 4.6 GB (bench/index_throughput.py). The text tower gains as
 much per search request: 10 ms instead of 54 ms at p50 (bench/text_encoder_latency.py).
 
-Each tower is prepared once per model and onnxruntime version: converted in a child process
-(core/embedding/onnx_convert.py), then checked here against the fp32 embeddings the child computed while it
-had the torch model loaded: the vision tower on a few of the user's photos, the text tower on the
-tagging prompts and typical requests. A preparation lives in `<prepared root>/<key>/`, built in a
+Each tower is prepared once per model, weight scheme, CPU int8 kernel path and onnxruntime version:
+converted in a child process (core/embedding/onnx_convert.py), then checked here against the fp32
+embeddings the child computed while it had the torch model loaded: the vision tower on a few of the
+user's photos, the text tower on fixed typical requests. The check holds only for the kernels it ran
+on (an AVX2 CPU sums int8 products differently from a VNNI or an ARM one, core/platform/cpu.py), so
+a prepared folder copied from another kind of machine is prepared again, not trusted. A preparation
+lives in `<prepared root>/<key>/`, built in a
 temporary sibling folder and renamed into place, so an interrupted one leaves no half-written model;
 a manifest of sizes and sha256 digests catches a damaged file, which is then rebuilt.
 
@@ -26,20 +29,19 @@ import os
 import shutil
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
 from desktop_app.core.embedding import onnx_convert
-
-from desktop_app.core.catalog import tagging
 from desktop_app.core.embedding.blip2 import AGREEMENT_THRESHOLD, ResolvedModel, agreement, load_tokenizer, model_identity, pixel_spec
-from desktop_app.core.platform.child_process import ChildDied, run_in_child
-from desktop_app.core.platform.jobs import CancelToken, Progress, no_progress
+from desktop_app.core.embedding.onnx_convert import DATA_FILE, MODEL_FILE, SCHEME, OnnxPrepareError
 from desktop_app.core.models.registry import hash_file
-from desktop_app.core.embedding.onnx_convert import DATA_FILE, MODEL_FILE, OnnxPrepareError
+from desktop_app.core.platform.child_process import ChildDied, run_in_child
+from desktop_app.core.platform.cpu import cpu_features
+from desktop_app.core.platform.jobs import CancelToken, Progress, no_progress
 
 if TYPE_CHECKING:
     from desktop_app.core.embedding.blip2 import PixelSpec
@@ -48,16 +50,24 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 Tower = Literal["vision", "text"]
-# Bump when a tower's export or quantisation recipe changes: old folders are then not reused.
+# Bump when a tower's export or graph recipe changes: old folders are then not reused. The weight scheme
+# (onnx_convert.SCHEME) and the CPU's int8 path are keys of their own.
 FORMATS: dict[Tower, str] = {"vision": "blip2-vision-int8-v2", "text": "blip2-text-int8-v1"}
 MANIFEST_FILE = "manifest.json"
 TEMP_PREFIX = ".building-"
 # The full-size vision tower (5.3 GB of weights on disk) took 1.4 min on a quiet 2-core EPYC and up to
 # 2.5 min under load; the estimate shown to the user scales with the weights' size.
 _MINUTES_PER_GB = 0.35
-# Besides the tagging prompts, requests like the ones people type: the text tower is checked on both.
-_TYPICAL_REQUESTS = ("red summer dress", "black leather boots for winter", "a linen shirt for a beach wedding",
-                     "comfortable white sneakers", "something warm for a hike in the mountains", "navy blazer")
+# What the text tower encodes: search requests (the classifier's English search text), short and long,
+# each garment and colour of the vocabulary at least once. The tagging prompts go through torch.
+CHECK_TEXTS = (
+    "shoes", "t-shirt", "navy blazer", "red summer dress", "black leather boots for winter", "a linen shirt for a beach wedding",
+    "comfortable white sneakers", "something warm for a hike in the mountains", "grey wool sweater", "blue denim jacket",
+    "green cargo pants", "beige chino shorts", "pleated yellow midi skirt", "brown leather shoulder bag", "a straw hat for the sun",
+    "pink floral blouse", "purple evening gown", "orange rain jacket", "a multicoloured striped scarf", "white cotton tee",
+    "a photo of a dress", "a photo of a red piece of clothing", "a long red summer dress with white flowers for a beach wedding",
+    "black", "jeans for work", "a warm coat", "silver sandals for a party", "casual outfit for the weekend",
+)
 
 __all__ = ["DATA_FILE", "MODEL_FILE", "OnnxPrepareError"]  # re-exported: callers need only this module
 
@@ -69,6 +79,27 @@ class Prepared:
     worst_vector: float  # the lowest single vector's cosine over the sample
     samples: int  # photos (vision) or texts (text) the check ran on
     seconds: float  # how long preparation took (0 when it was already cached)
+    scheme: str  # the weights' quantisation scheme ("w7": ±63)
+    cpu_int8_path: str  # the int8 kernel path the check ran on (core/platform/cpu.py), e.g. "avx512-vnni"
+
+
+@dataclass(frozen=True)
+class TowerStatus:
+    """One tower's fast encoder as `stats` and `doctor` report it: whether the app encodes with it, and if not why."""
+
+    tower: Tower
+    prepared: bool  # a complete folder exists for this model, scheme, CPU int8 path and onnxruntime
+    usable: bool  # prepared and agreeing with fp32: the app encodes this tower with it (unless --backend torch)
+    agreement: float | None  # as Prepared.agreement, when prepared
+    worst_vector: float | None
+    samples: int | None
+    scheme: str  # the scheme of the prepared folder, else the one this version prepares
+    cpu_int8_path: str  # the path its check ran on, which is this CPU's (the key includes it)
+    folder: Path | None
+    why_not: str | None  # None when usable
+
+    def to_json(self) -> dict[str, Any]:
+        return {**asdict(self), "folder": None if self.folder is None else str(self.folder)}
 
 
 def available() -> bool:
@@ -82,20 +113,81 @@ def available() -> bool:
 
 
 def prepared_key(resolved: ResolvedModel, tower: Tower = "vision") -> str:
+    """The folder name: everything the int8 result and its agreement check depend on."""
+    parts = (FORMATS[tower], SCHEME, cpu_features().int8_path(), resolved.spec, resolved.revision, _runtime_version())
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:24]
+
+
+def _runtime_version() -> str:
     import onnxruntime
 
-    raw = f"{FORMATS[tower]}\n{resolved.spec}\n{resolved.revision}\n{onnxruntime.__version__}"
-    return hashlib.sha256(raw.encode()).hexdigest()[:24]
+    return onnxruntime.__version__
 
 
 def cached(resolved: ResolvedModel, root: Path, tower: Tower = "vision") -> Prepared | None:
-    """The prepared tower for this model and onnxruntime, when one is complete and undamaged."""
+    """The prepared tower for this model, scheme, CPU int8 path and onnxruntime, when one is complete and undamaged."""
     folder = root / prepared_key(resolved, tower)
     manifest = _manifest(folder) if folder.is_dir() else None
-    if manifest is None:
-        return None
+    return None if manifest is None else _from_manifest(folder, manifest)
+
+
+def _from_manifest(folder: Path, manifest: dict[str, Any]) -> Prepared:
     check = manifest["agreement"]
-    return Prepared(folder, check["agreement"], check["worst_vector"], check["samples"], 0.0)
+    return Prepared(folder, check["agreement"], check["worst_vector"], check["samples"], 0.0, manifest["scheme"],
+                    manifest["cpu"]["int8_path"])
+
+
+def encoder_status(resolved: ResolvedModel, root: Path) -> list[TowerStatus]:
+    """The vision and text towers' status, for `stats` and `doctor`.
+
+    Read from the manifests with file sizes checked but not digests (hashing a 1.3 GB vision model
+    takes seconds; opening it checks them), and without torch, transformers or onnx, so a report
+    stays instant.
+    """
+    path = cpu_features().int8_path()
+    try:
+        runtime = _runtime_version()
+    except ImportError:
+        return [TowerStatus(tower, False, False, None, None, None, SCHEME, path, None, "onnxruntime is not installed") for tower in FORMATS]
+    here = _described({"scheme": SCHEME, "cpu": {"int8_path": path}, "onnxruntime": runtime})
+    return [_tower_status(resolved, root, tower, path, here) for tower in FORMATS]
+
+
+def _tower_status(resolved: ResolvedModel, root: Path, tower: Tower, path: str, here: str) -> TowerStatus:
+    folder = root / prepared_key(resolved, tower)
+    manifest = _manifest(folder, verify_digests=False) if folder.is_dir() else None
+    if manifest is None:
+        if folder.is_dir():
+            why = "its prepared files are damaged or incomplete: they are prepared again at the next index"
+        else:
+            why = _why_unprepared(resolved, root, tower, here)
+        return TowerStatus(tower, False, False, None, None, None, SCHEME, path, None, why)
+    found = _from_manifest(folder, manifest)
+    usable = found.agreement >= AGREEMENT_THRESHOLD
+    why = None if usable else f"its int8 vectors agree with fp32 at {found.agreement:.4f} < {AGREEMENT_THRESHOLD}"
+    return TowerStatus(tower, True, usable, found.agreement, found.worst_vector, found.samples, found.scheme, found.cpu_int8_path,
+                       folder, why)
+
+
+def _why_unprepared(resolved: ResolvedModel, root: Path, tower: Tower, here: str) -> str:
+    """Not prepared yet, or prepared only for another scheme, CPU or onnxruntime (an upgrade, a copied data folder)."""
+    others = set()
+    for manifest_file in root.glob(f"*/{MANIFEST_FILE}"):
+        try:
+            manifest = json.loads(manifest_file.read_text(encoding="utf-8"))
+            if manifest["format"] == FORMATS[tower] and manifest["model"] == {"spec": resolved.spec, "revision": resolved.revision}:
+                others.add(_described(manifest))
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            continue
+    if not others:
+        return "not prepared yet: the next index (or `models prepare`) prepares it"
+    return f"prepared only as {'; '.join(sorted(others))}, not as {here}: prepared again at the next index"
+
+
+def _described(manifest: dict[str, Any]) -> str:
+    """'w7 weights checked on avx2 with onnxruntime 1.32.0'; folders from before these were recorded hold 8-bit weights."""
+    cpu, runtime = manifest.get("cpu", {}).get("int8_path", "an unrecorded CPU"), manifest.get("onnxruntime", "an unrecorded version")
+    return f"{manifest.get('scheme', 'w8')} weights checked on {cpu} with onnxruntime {runtime}"
 
 
 def open_cached(resolved: ResolvedModel, root: Path, threads: int | None = None) -> OnnxVisionEncoder | None:
@@ -151,7 +243,7 @@ def prepare(
 
 def prepare_text(resolved: ResolvedModel, root: Path, *, progress: Progress = no_progress, cancel: CancelToken | None = None) -> Prepared:
     """The prepared text tower for `resolved` (for search requests), built now unless cached; checked on fixed texts."""
-    texts = [*tagging.vocabulary_prompts(), *_TYPICAL_REQUESTS]
+    texts = list(CHECK_TEXTS)
 
     def check(model_file: Path, reference: np.ndarray) -> tuple[float, float]:
         cosines = (reference * OnnxTextEncoder.open(model_file, resolved).encode(texts)).sum(axis=-1)
@@ -200,6 +292,9 @@ def _prepare(
         mean_cosine, worst = check(temp / MODEL_FILE, reference)
         manifest = {
             "format": FORMATS[tower],
+            "scheme": SCHEME,
+            "cpu": cpu_features().to_json(),
+            "onnxruntime": _runtime_version(),
             "model": {"spec": resolved.spec, "revision": resolved.revision},
             "agreement": {"agreement": round(mean_cosine, 5), "worst_vector": round(worst, 5), "samples": samples},
             "files": {name: {"size": (temp / name).stat().st_size, "sha256": hash_file(temp / name)} for name in (MODEL_FILE, DATA_FILE)},
@@ -214,19 +309,21 @@ def _prepare(
         raise
     seconds = time.monotonic() - started
     progress(3, 3, f"Fast encoder ready in {seconds / 60:.1f} min")
-    log.info("Prepared the %s tower in %s in %.0f s: agreement %.4f (worst vector %.4f)", tower, final, seconds, mean_cosine, worst)
-    return Prepared(final, mean_cosine, worst, samples, seconds)
+    log.info("Prepared the %s tower in %s in %.0f s: agreement %.4f (worst vector %.4f), %s", tower, final, seconds, mean_cosine, worst,
+             _described(manifest))
+    return replace(_from_manifest(final, manifest), agreement=mean_cosine, worst_vector=worst, seconds=seconds)
 
 
-def _manifest(folder: Path) -> dict[str, Any] | None:
+def _manifest(folder: Path, *, verify_digests: bool = True) -> dict[str, Any] | None:
     """The manifest of a complete, undamaged prepared folder, else None (the folder is then rebuilt)."""
     try:
         manifest = json.loads((folder / MANIFEST_FILE).read_text(encoding="utf-8"))
         for name, expected in manifest["files"].items():
             path = folder / name
-            if path.stat().st_size != expected["size"] or hash_file(path) != expected["sha256"]:
+            if path.stat().st_size != expected["size"] or (verify_digests and hash_file(path) != expected["sha256"]):
                 log.warning("Prepared encoder file %s is damaged; rebuilding it", path)
                 return None
+        _from_manifest(folder, manifest)  # every field a Prepared needs is there
         return manifest
     except (OSError, ValueError, KeyError, TypeError):
         return None
