@@ -6,10 +6,16 @@ import argparse
 import logging
 import os
 import sys
+from typing import TYPE_CHECKING
 
 from desktop_app import APP_AUTHOR, APP_DISPLAY_NAME, APP_NAME, __version__
 from desktop_app.core.platform.app_context import open_context
 from desktop_app.core.platform.paths import DATA_DIR_ENV
+
+if TYPE_CHECKING:  # Qt loads inside main(), after the arguments are read
+    from PySide6.QtWidgets import QApplication
+
+    from desktop_app.ui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +39,6 @@ def _log_uncaught(exc_type, exc, tb) -> None:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
 
-    from PySide6.QtCore import QTimer
     from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication
 
@@ -64,34 +69,41 @@ def main(argv: list[str] | None = None) -> int:
 
     app.aboutToQuit.connect(quit_cleanly)
     window.show()
-    if not args.self_test:
+    if args.self_test:
+        _self_test(app, window)
+    else:
         def greet_once(_stats: object) -> None:
             window.catalog.stats_changed.disconnect(greet_once)
             window.maybe_first_run()
 
         window.catalog.stats_changed.connect(greet_once)
-    if args.self_test:
-        # The first zero-delay timer runs once the window's first show and paint events are processed.
-        QTimer.singleShot(0, lambda: print("self-test: window shown", flush=True))
-
-        def usable() -> bool:
-            return window.isVisible() and window.report is not None and window.catalog.stats is not None
-
-        def finish() -> None:
-            ok = usable()
-            items = window.catalog.stats.items if window.catalog.stats else "?"
-            print(f"self-test: window shown, catalog loaded ({items} items), models checked: {'ok' if ok else 'FAILED'}")
-            app.exit(0 if ok else 1)
-
-        def poll() -> None:
-            if usable():
-                finish()
-            else:
-                QTimer.singleShot(50, poll)
-
-        QTimer.singleShot(0, poll)
-        QTimer.singleShot(SELF_TEST_TIMEOUT_MS, finish)
     return app.exec()
+
+
+def _self_test(app: QApplication, window: MainWindow) -> None:
+    """`--self-test` (the bundle's smoke test): exit 0 once the window is shown with its catalog and models read."""
+    from PySide6.QtCore import QTimer
+
+    # The first zero-delay timer runs once the window's first show and paint events are processed.
+    QTimer.singleShot(0, lambda: print("self-test: window shown", flush=True))
+
+    def usable() -> bool:
+        return window.isVisible() and window.report is not None and window.catalog.stats is not None
+
+    def finish() -> None:
+        ok = usable()
+        items = window.catalog.stats.items if window.catalog.stats else "?"
+        print(f"self-test: window shown, catalog loaded ({items} items), models checked: {'ok' if ok else 'FAILED'}")
+        app.exit(0 if ok else 1)
+
+    def poll() -> None:
+        if usable():
+            finish()
+        else:
+            QTimer.singleShot(50, poll)
+
+    QTimer.singleShot(0, poll)
+    QTimer.singleShot(SELF_TEST_TIMEOUT_MS, finish)
 
 
 if __name__ == "__main__":

@@ -102,7 +102,7 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def refresh_model_status(self) -> None:
-        """doctor imports torch and opens SQLite, so it runs on the pool, never on the UI thread."""
+        """doctor reads the model files, the CPU and SQLite, so it runs on the pool, never on the UI thread."""
         self.models_label.setText("Looking for models…")
         worker = self.runner.run(doctor.collect, self.context)
         worker.result.connect(self._show_report)
