@@ -52,3 +52,13 @@ def product_photos() -> Path:
     if not PRODUCT_PHOTOS.is_dir():
         pytest.fail(f"shared test photos missing at {PRODUCT_PHOTOS}")
     return PRODUCT_PHOTOS
+
+
+@pytest.fixture
+def runner(qtbot):
+    """The window's one worker mechanism, shut down (and every worker finished) at the end of the test."""
+    from desktop_app.ui.workers import BackgroundRunner
+
+    background = BackgroundRunner()
+    yield background
+    assert background.shutdown(10.0)

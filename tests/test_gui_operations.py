@@ -17,14 +17,6 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
 
 from desktop_app.ui.operations import BUSY_CURSOR_DELAY_MS, QueryOp
-from desktop_app.ui.workers import BackgroundRunner
-
-
-@pytest.fixture
-def runner(qtbot):
-    runner = BackgroundRunner()
-    yield runner
-    assert runner.shutdown(10.0)
 
 
 @pytest.fixture

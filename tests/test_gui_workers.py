@@ -14,13 +14,6 @@ pytest.importorskip("pytestqt")
 from desktop_app.ui.workers import BackgroundRunner
 
 
-@pytest.fixture
-def runner(qtbot):
-    runner = BackgroundRunner()
-    yield runner
-    assert runner.shutdown(10.0)
-
-
 def test_result_then_finished_off_the_ui_thread(qtbot, runner) -> None:
     ui_thread = threading.get_ident()
     worker = runner.run(lambda: threading.get_ident())

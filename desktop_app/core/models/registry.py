@@ -20,7 +20,7 @@ import re
 import shutil
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Literal
+from typing import Literal, TypeVar
 
 from pydantic import BaseModel, Field, ValidationError, model_validator
 
@@ -31,6 +31,7 @@ from desktop_app.core.platform.resources import app_root
 from desktop_app.core.platform.settings import DEFAULT_BLIP2, Settings
 
 log = logging.getLogger(__name__)
+RecordT = TypeVar("RecordT", bound=BaseModel)
 
 Role = Literal["embedder", "classifier", "stylist"]
 ROLES: tuple[Role, ...] = ("embedder", "classifier", "stylist")
@@ -192,17 +193,8 @@ class Registry:
         self.file = paths.models_dir / INSTALLED_FILE
 
     def all(self) -> dict[str, InstalledModel]:
-        if not self.file.is_file():
-            return {}
-        try:
-            raw = json.loads(self.file.read_text(encoding="utf-8"))
-            return {name: InstalledModel.model_validate(entry) for name, entry in raw.get("models", {}).items()}
-        except (OSError, ValueError, ValidationError) as exc:
-            raise UserError(
-                f"The list of installed models {self.file} is damaged.",
-                "Delete that file and download or import the models again.",
-                str(exc),
-            ) from exc
+        return _read_records(self.file, InstalledModel, "The list of installed models",
+                             "Delete that file and download or import the models again.")
 
     def get(self, name: str) -> InstalledModel | None:
         return self.all().get(name)
@@ -245,14 +237,8 @@ class TrustStore:
         self.file = paths.models_dir / TRUST_FILE
 
     def all(self) -> dict[str, TrustRecord]:
-        if not self.file.is_file():
-            return {}
-        try:
-            raw = json.loads(self.file.read_text(encoding="utf-8"))
-            return {name: TrustRecord.model_validate(entry) for name, entry in raw.get("models", {}).items()}
-        except (OSError, ValueError, ValidationError) as exc:
-            raise UserError(f"The record of trusted model downloads {self.file} is damaged.",
-                            "Restore it from a backup, or delete it to trust the next download of each model.", str(exc)) from exc
+        return _read_records(self.file, TrustRecord, "The record of trusted model downloads",
+                             "Restore it from a backup, or delete it to trust the next download of each model.")
 
     def get(self, name: str) -> TrustRecord | None:
         return self.all().get(name)
@@ -271,6 +257,17 @@ def untrusted_files(model: InstalledModel, trusted: TrustRecord | None) -> list[
     problems += [f"{path} is not the file first downloaded ({trusted.first_downloaded[:10]})"
                  for path, record in model.files.items() if path in trusted.files and trusted.files[path] != record.sha256]
     return problems
+
+
+def _read_records(file: Path, kind: type[RecordT], what: str, hint: str) -> dict[str, RecordT]:
+    """`{"models": {name: record}}` from `file` (none when it does not exist yet); a damaged file is one message."""
+    if not file.is_file():
+        return {}
+    try:
+        raw = json.loads(file.read_text(encoding="utf-8"))
+        return {name: kind.model_validate(entry) for name, entry in raw.get("models", {}).items()}
+    except (OSError, ValueError, ValidationError) as exc:
+        raise UserError(f"{what} {file} is damaged.", hint, str(exc)) from exc
 
 
 def _write_json(file: Path, payload: dict) -> None:
