@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import argparse
 import json
+from typing import TYPE_CHECKING
 
-from desktop_app.core.platform.app_context import AppContext
 from desktop_app.core.platform.text import one_line
-from desktop_app.core.store.catalog import Catalog
+
+if TYPE_CHECKING:
+    from desktop_app.core.platform.app_context import AppContext
 
 FIELDS = ("path", "category", "category_source", "color", "width", "height")
 
@@ -19,6 +21,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace, context: AppContext) -> int:
+    from desktop_app.core.store.catalog import Catalog  # not at the top: the CLI imports every command to build its parser
+
     with Catalog.open(context.paths.db_path) as catalog:
         items = [{name: getattr(row, name) for name in FIELDS} for row in catalog.store.items()]
     if args.json:

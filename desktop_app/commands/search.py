@@ -6,11 +6,13 @@ import argparse
 import json
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from desktop_app.core.platform.app_context import AppContext
 from desktop_app.core.platform.text import one_line
-from desktop_app.core.search.searcher import Searcher, SearchHit, SearchQuery
-from desktop_app.core.store.catalog import Catalog
+
+if TYPE_CHECKING:  # the CLI imports every command to build its parser: the search engine loads only for a search
+    from desktop_app.core.platform.app_context import AppContext
+    from desktop_app.core.search.searcher import SearchHit
 
 _EPILOG = """\
 Terms: operators stand alone, a weight prefixes a term, a file name with a photo suffix is an example photo:
@@ -42,6 +44,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace, context: AppContext) -> int:
+    from desktop_app.core.search.searcher import Searcher, SearchQuery
+    from desktop_app.core.store.catalog import Catalog
+
     query = SearchQuery(
         text=" ".join(args.text) or None, image=args.image, text_weight=args.text_weight, categories=args.category,
         colors=args.color, folder=args.folder, k=args.k, min_score=args.min_score,

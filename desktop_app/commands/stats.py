@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import argparse
 import json
+from typing import TYPE_CHECKING
 
-from desktop_app.core.catalog.operations import catalog_stats
-from desktop_app.core.platform.app_context import AppContext
 from desktop_app.core.platform.text import one_line
-from desktop_app.core.store.catalog import Catalog
+
+if TYPE_CHECKING:
+    from desktop_app.core.platform.app_context import AppContext
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -18,6 +19,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace, context: AppContext) -> int:
+    from desktop_app.core.catalog.operations import catalog_stats  # not at the top: the CLI imports every command to build its parser
+    from desktop_app.core.store.catalog import Catalog
+
     with Catalog.open(context.paths.db_path) as catalog:
         stats = catalog_stats(catalog)
     if args.json:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
 from desktop_app.core.catalog import vocabulary
-from desktop_app.core.catalog.operations import correct_tags
-from desktop_app.core.catalog.scanner import normalise_path
-from desktop_app.core.platform.app_context import AppContext
 from desktop_app.core.platform.errors import UserError
-from desktop_app.core.store.catalog import Catalog
+
+if TYPE_CHECKING:
+    from desktop_app.core.platform.app_context import AppContext
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -34,6 +34,10 @@ def run(args: argparse.Namespace, context: AppContext) -> int:
         changes["color"] = color
     if not changes:
         raise UserError("Nothing to change.", "Give --category and/or --color.")
+    from desktop_app.core.catalog.operations import correct_tags  # not at the top: the CLI imports every command to build its parser
+    from desktop_app.core.catalog.scanner import normalise_path
+    from desktop_app.core.store.catalog import Catalog
+
     path = str(normalise_path(args.path))
     with Catalog.open(context.paths.db_path) as catalog:
         correct_tags(catalog, path, changes)

@@ -2,9 +2,9 @@
 SQLite and sqlite-vec, models, data paths.
 
 Shared by `fashion-assistant doctor` and the GUI's status bar, so what a tester pastes into a bug
-report is what the window showed. It imports neither torch nor transformers nor onnx (seconds of a
-run that should take a fraction of one): torch is described from its installed files, the fast
-encoders from their manifests.
+report is what the window showed. It imports none of torch, transformers, onnx and onnxruntime
+(seconds of a run that should take a fraction of one): torch and onnxruntime are described from
+their installed files, the fast encoders from their manifests.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from desktop_app import __version__
 from desktop_app.core.catalog.operations import resolve_catalog_model
 from desktop_app.core.embedding.blip2 import ResolvedModel, resolve_blip2
 from desktop_app.core.embedding.onnx_convert import SCHEME
-from desktop_app.core.embedding.onnx_encoder import FORMATS, TowerStatus, encoder_status
+from desktop_app.core.embedding.onnx_encoder import FORMATS, TowerStatus, encoder_status, runtime_version
 from desktop_app.core.models.locator import find_all
 from desktop_app.core.platform import offline
 from desktop_app.core.platform.app_context import AppContext
@@ -55,12 +55,14 @@ def _torch_device(package: Path) -> str:
 
 
 def onnx_report() -> dict[str, Any]:
-    """Whether the fast int8 encoder can run here (the optional `fast` extra); `cpu` says which int8 kernels it uses."""
+    """Whether the fast int8 encoder can run here (the optional `fast` extra); `cpu` says which int8 kernels it uses.
+
+    The app runs it on the CPU execution provider only, so the report does not import onnxruntime to list the others."""
     try:
-        import onnxruntime
+        version = runtime_version()
     except ImportError:
         return {"available": False, "hint": "pip install 'fashion-assistant[fast]' for faster indexing in less memory"}
-    return {"available": True, "version": onnxruntime.__version__, "providers": onnxruntime.get_available_providers()}
+    return {"available": True, "version": version}
 
 
 def sqlite_report() -> dict[str, Any]:

@@ -102,8 +102,8 @@ def store(app_paths: AppPaths):
 @pytest.fixture(scope="session")
 def tiny_models(tiny_blip2: Path, tmp_path_factory: pytest.TempPathFactory):
     """One ModelProvider for the session: the tiny model loads once, as the real one would per run."""
-    from desktop_app.core.embedding.blip2 import resolve_blip2
     from desktop_app.core.catalog.indexer import ModelProvider
+    from desktop_app.core.embedding.blip2 import resolve_blip2
 
     paths = resolve_paths(data_dir=tmp_path_factory.mktemp("models-data"))
     return ModelProvider(resolve_blip2(str(tiny_blip2), paths), tmp_path_factory.mktemp("label-cache"))

@@ -6,9 +6,7 @@ from pathlib import Path
 
 import numpy as np
 
-from desktop_app.core.catalog import tagging
-
-from desktop_app.core.catalog import vocabulary
+from desktop_app.core.catalog import tagging, vocabulary
 
 
 def test_nearest_folder_naming_a_category_wins(tmp_path: Path) -> None:

@@ -17,8 +17,11 @@ Public API (the search engine imports it; keep these names and signatures stable
 - `TextEncoder(resolved, device="auto")`: only `Blip2TextModelWithProjection` (about a tenth of the
   weights); `.encode(texts) -> (N, D)` float32, the normalised [CLS] vector, which is what BLIP-2's
   image-text similarity compares against each of the 32 query vectors.
+- `load_tokenizer(resolved)`: the model's tokenizer through `tokenizers` alone (core/embedding/tokenizer.py),
+  shared by this text tower and the prepared ONNX one.
 
-torch and transformers are imported inside functions so importing this module stays cheap.
+torch and transformers are imported inside the torch towers only: finding the model, reading its
+JSON files, pixels and tokens need neither, so a search on prepared towers never imports them.
 """
 
 from __future__ import annotations
@@ -41,6 +44,8 @@ from desktop_app.core.store.catalog_store import EmbeddingModel
 
 if TYPE_CHECKING:
     from PIL import Image
+
+    from desktop_app.core.embedding.tokenizer import QueryTokenizer
 
 log = logging.getLogger(__name__)
 
@@ -126,12 +131,13 @@ def resolve_blip2(spec: str, paths: AppPaths, revision: str | None = None) -> Re
     return ResolvedModel(spec, folder, folder.name, status.source)  # a hub snapshot folder is named by its commit
 
 
-def _read_json(path: Path) -> dict[str, Any]:
+def read_json(path: Path) -> dict[str, Any]:
+    """One of a model folder's JSON files, {} where the folder lacks it (the defaults then apply)."""
     return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
 
 
 def model_identity(resolved: ResolvedModel) -> EmbeddingModel:
-    config = _read_json(resolved.folder / "config.json")
+    config = read_json(resolved.folder / "config.json")
     return EmbeddingModel(
         spec=resolved.spec,
         revision=resolved.revision,
@@ -142,10 +148,10 @@ def model_identity(resolved: ResolvedModel) -> EmbeddingModel:
 
 def pixel_spec(resolved: ResolvedModel) -> PixelSpec:
     """The input size and statistics from the processor config (old or new layout), else the model's defaults."""
-    processor = _read_json(resolved.folder / "preprocessor_config.json")
+    processor = read_json(resolved.folder / "preprocessor_config.json")
     if not processor:
-        processor = _read_json(resolved.folder / "processor_config.json").get("image_processor", {})
-    image_size = int(_read_json(resolved.folder / "config.json").get("vision_config", {}).get("image_size", 224))
+        processor = read_json(resolved.folder / "processor_config.json").get("image_processor", {})
+    image_size = int(read_json(resolved.folder / "config.json").get("vision_config", {}).get("image_size", 224))
     size = processor.get("size") or {}
     return PixelSpec(
         height=int(size.get("height", size.get("shortest_edge", image_size))),
@@ -278,12 +284,12 @@ class VisionEncoder:
             return embeds.cpu().numpy()
 
 
-def load_tokenizer(resolved: ResolvedModel) -> Any:
+def load_tokenizer(resolved: ResolvedModel) -> QueryTokenizer:
     """The model's own tokenizer, from its folder only."""
-    from transformers import AutoTokenizer
+    from desktop_app.core.embedding.tokenizer import QueryTokenizer  # not at the top: it reads its JSON with read_json from here
 
     try:
-        return AutoTokenizer.from_pretrained(resolved.folder, local_files_only=True)
+        return QueryTokenizer.from_folder(resolved.folder)
     except (OSError, ValueError) as exc:
         raise ModelMissingError(
             f"The BLIP-2 model {resolved.spec} has no usable tokenizer in {resolved.folder}.", _download_hint(resolved.spec), str(exc)
@@ -308,7 +314,7 @@ class TextEncoder:
         with torch.inference_mode():
             for start in range(0, len(texts), batch_size):
                 chunk = list(texts[start : start + batch_size])
-                tokens = self.tokenizer(chunk, padding=True, truncation=True, return_tensors="pt").to(self.device)
-                embeds = self.model(input_ids=tokens["input_ids"], attention_mask=tokens["attention_mask"]).text_embeds[:, 0, :]
+                tokens = {name: torch.from_numpy(array).to(self.device) for name, array in self.tokenizer(chunk).items()}
+                embeds = self.model(**tokens).text_embeds[:, 0, :]
                 out[start : start + len(chunk)] = torch.nn.functional.normalize(embeds.float(), dim=-1).cpu().numpy()
         return out

@@ -67,6 +67,7 @@ def convert_vision(resolved: ResolvedModel, folder: Path, sample: np.ndarray, pr
 
 def convert_text(resolved: ResolvedModel, folder: Path, texts: Sequence[str], progress: Progress) -> np.ndarray:
     """The Q-Former text tower into `folder`; returns the fp32 vectors of `texts` (N, D) to check the result with."""
+    import torch
 
     from desktop_app.core.embedding.blip2 import TextEncoder
 
@@ -74,7 +75,7 @@ def convert_text(resolved: ResolvedModel, folder: Path, texts: Sequence[str], pr
     reference = encoder.encode(texts)
     tower = _normalised(encoder.model, lambda model, input_ids, attention_mask: model(
         input_ids=input_ids, attention_mask=attention_mask).text_embeds[:, 0, :])
-    tokens = encoder.tokenizer(["a photo of a dress"], return_tensors="pt")
+    tokens = {name: torch.from_numpy(array) for name, array in encoder.tokenizer(["a photo of a dress"]).items()}
     axes = {0: "batch", 1: "tokens"}
     _export(tower, (tokens["input_ids"], tokens["attention_mask"]), {"input_ids": axes, "attention_mask": axes}, folder / "fp32")
     progress(1, 3, "quantising")

@@ -18,11 +18,16 @@ a manifest of sizes and sha256 digests catches a damaged file, which is then reb
 
 The encoders keep the torch encoders' interfaces (`encode`), so they are drop-ins. onnxruntime and
 onnx are imported inside functions: without them the app uses torch (`available()` says which).
+Opening a prepared tower, as a search does, imports onnxruntime alone, never onnx: finding the folder
+reads onnxruntime's version from its package metadata, and the manifest's digests are taken again
+only for a file whose size or mtime changed since they matched.
 """
 
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
+import importlib.util
 import json
 import logging
 import os
@@ -103,7 +108,8 @@ class TowerStatus:
 
 
 def available() -> bool:
-    """onnxruntime and onnx are an optional extra (`pip install fashion-assistant[fast]`)."""
+    """Whether towers can be prepared here: converting needs onnx besides onnxruntime, the optional extra
+    (`pip install fashion-assistant[fast]`). Opening a prepared one needs onnxruntime only (`open_cached`)."""
     try:
         import onnx  # noqa: F401
         import onnxruntime  # noqa: F401
@@ -114,14 +120,21 @@ def available() -> bool:
 
 def prepared_key(resolved: ResolvedModel, tower: Tower = "vision") -> str:
     """The folder name: everything the int8 result and its agreement check depend on."""
-    parts = (FORMATS[tower], SCHEME, cpu_features().int8_path(), resolved.spec, resolved.revision, _runtime_version())
+    parts = (FORMATS[tower], SCHEME, cpu_features().int8_path(), resolved.spec, resolved.revision, runtime_version())
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:24]
 
 
-def _runtime_version() -> str:
-    import onnxruntime
+def runtime_version() -> str:
+    """onnxruntime's version, from its package metadata where it has some: importing it costs a quarter of a second that
+    `stats`, `doctor` and finding a prepared folder need not pay. Raises ImportError where it is not installed."""
+    if importlib.util.find_spec("onnxruntime") is None:
+        raise ImportError("onnxruntime is not installed")
+    try:
+        return importlib.metadata.version("onnxruntime")
+    except importlib.metadata.PackageNotFoundError:  # another build of it (onnxruntime-gpu…), or a bundle without its metadata
+        import onnxruntime
 
-    return onnxruntime.__version__
+        return onnxruntime.__version__
 
 
 def cached(resolved: ResolvedModel, root: Path, tower: Tower = "vision") -> Prepared | None:
@@ -146,7 +159,7 @@ def encoder_status(resolved: ResolvedModel, root: Path) -> list[TowerStatus]:
     """
     path = cpu_features().int8_path()
     try:
-        runtime = _runtime_version()
+        runtime = runtime_version()
     except ImportError:
         return [TowerStatus(tower, False, False, None, None, None, SCHEME, path, None, "onnxruntime is not installed") for tower in FORMATS]
     here = _described({"scheme": SCHEME, "cpu": {"int8_path": path}, "onnxruntime": runtime})
@@ -192,16 +205,23 @@ def _described(manifest: dict[str, Any]) -> str:
 
 def open_cached(resolved: ResolvedModel, root: Path, threads: int | None = None) -> OnnxVisionEncoder | None:
     """The prepared vision encoder, ready to encode, when this machine has one for `resolved`; None sends the caller to torch."""
-    found = cached(resolved, root) if available() else None
-    return _opened(OnnxVisionEncoder, found, resolved, threads)
+    return _opened(OnnxVisionEncoder, _cached_here(resolved, root, "vision"), resolved, threads)
 
 
 def open_cached_text(resolved: ResolvedModel, root: Path, threads: int | None = None) -> OnnxTextEncoder | None:
     """The prepared text encoder when this machine has one that agrees with fp32; None sends the caller to torch."""
-    found = cached(resolved, root, "text") if available() else None
+    found = _cached_here(resolved, root, "text")
     if found is not None and found.agreement < AGREEMENT_THRESHOLD:
         return None
     return _opened(OnnxTextEncoder, found, resolved, threads)
+
+
+def _cached_here(resolved: ResolvedModel, root: Path, tower: Tower) -> Prepared | None:
+    """`cached`, or None where onnxruntime is not installed; running a prepared tower needs no onnx (`available` is for preparing)."""
+    try:
+        return cached(resolved, root, tower)
+    except ImportError:
+        return None
 
 
 def _opened(kind: Any, found: Prepared | None, resolved: ResolvedModel, threads: int | None) -> Any:
@@ -294,10 +314,10 @@ def _prepare(
             "format": FORMATS[tower],
             "scheme": SCHEME,
             "cpu": cpu_features().to_json(),
-            "onnxruntime": _runtime_version(),
+            "onnxruntime": runtime_version(),
             "model": {"spec": resolved.spec, "revision": resolved.revision},
             "agreement": {"agreement": round(mean_cosine, 5), "worst_vector": round(worst, 5), "samples": samples},
-            "files": {name: {"size": (temp / name).stat().st_size, "sha256": hash_file(temp / name)} for name in (MODEL_FILE, DATA_FILE)},
+            "files": {name: _file_record(temp / name) for name in (MODEL_FILE, DATA_FILE)},
         }
         (temp / MANIFEST_FILE).write_text(json.dumps(manifest, indent=1), encoding="utf-8")
         cancel.check()
@@ -314,16 +334,54 @@ def _prepare(
     return replace(_from_manifest(final, manifest), agreement=mean_cosine, worst_vector=worst, seconds=seconds)
 
 
+def _file_record(path: Path) -> dict[str, Any]:
+    digest = hash_file(path)
+    stat = path.stat()
+    return {"size": stat.st_size, "sha256": digest, "mtime_ns": stat.st_mtime_ns}
+
+
+def _intact(path: Path, expected: dict[str, Any], verify_digests: bool) -> bool:
+    """Whether a prepared file is as its manifest describes it. A file whose size and mtime are the ones it had when its
+    digest was taken is not hashed again: hashing the full-size vision weights took seconds of every photo search, and a
+    file damaged in place (a bad copy, a flipped byte) has a new mtime. Manifests from before mtimes were recorded hash."""
+    stat = path.stat()
+    if stat.st_size != expected["size"]:
+        return False
+    if not verify_digests or expected.get("mtime_ns") == stat.st_mtime_ns:
+        return True
+    return hash_file(path) == expected["sha256"]
+
+
+def _remember_mtimes(folder: Path, manifest: dict[str, Any]) -> None:
+    """After the digests matched for files with new mtimes (a restored or copied folder), record those mtimes so the
+    next open does not hash them again; a folder that cannot be written to is hashed at each open instead."""
+    files = manifest["files"]
+    stamps = {name: (folder / name).stat().st_mtime_ns for name in files}
+    if all(files[name].get("mtime_ns") == stamp for name, stamp in stamps.items()):
+        return
+    for name, stamp in stamps.items():
+        files[name]["mtime_ns"] = stamp
+    partial = folder / f"{MANIFEST_FILE}.{os.getpid()}"  # renamed over the old one: a crash never leaves half a manifest
+    try:
+        partial.write_text(json.dumps(manifest, indent=1), encoding="utf-8")
+        os.replace(partial, folder / MANIFEST_FILE)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        log.info("Could not record the checked files' mtimes in %s: %s", folder, exc)
+
+
 def _manifest(folder: Path, *, verify_digests: bool = True) -> dict[str, Any] | None:
     """The manifest of a complete, undamaged prepared folder, else None (the folder is then rebuilt)."""
     try:
         manifest = json.loads((folder / MANIFEST_FILE).read_text(encoding="utf-8"))
         for name, expected in manifest["files"].items():
             path = folder / name
-            if path.stat().st_size != expected["size"] or (verify_digests and hash_file(path) != expected["sha256"]):
+            if not _intact(path, expected, verify_digests):
                 log.warning("Prepared encoder file %s is damaged; rebuilding it", path)
                 return None
         _from_manifest(folder, manifest)  # every field a Prepared needs is there
+        if verify_digests:
+            _remember_mtimes(folder, manifest)
         return manifest
     except (OSError, ValueError, KeyError, TypeError):
         return None
@@ -354,7 +412,10 @@ def _in_progress(temp: Path) -> bool:
 
 def _session(prepared: Prepared | Path, threads: int | None) -> Any:
     """An ONNX Runtime CPU session over a prepared folder's model, or over a model file being checked before it is one."""
-    import onnxruntime as ort
+    try:
+        import onnxruntime as ort
+    except ImportError as exc:  # installed (its folder was found) but not loadable: a broken install or a missing DLL
+        raise OnnxPrepareError("ONNX Runtime could not be loaded.", "The app uses torch instead; reinstall onnxruntime.", str(exc)) from exc
 
     options = ort.SessionOptions()
     options.intra_op_num_threads = threads or os.cpu_count() or 1
@@ -411,7 +472,5 @@ class OnnxTextEncoder:
         out = np.zeros((len(texts), self.identity.dim), dtype=np.float32)
         for start in range(0, len(texts), batch_size):
             chunk = list(texts[start : start + batch_size])
-            tokens = self.tokenizer(chunk, padding=True, truncation=True, return_tensors="np")
-            feeds = {name: tokens[name].astype(np.int64) for name in ("input_ids", "attention_mask")}
-            out[start : start + len(chunk)] = self.session.run(None, feeds)[0]
+            out[start : start + len(chunk)] = self.session.run(None, self.tokenizer(chunk))[0]
         return out
