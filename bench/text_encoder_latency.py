@@ -55,7 +55,7 @@ def _export(encoder, out: Path) -> None:
             embeds = self.model(input_ids=input_ids, attention_mask=attention_mask).text_embeds[:, 0, :]
             return torch.nn.functional.normalize(embeds, dim=-1)
 
-    tokens = encoder.tokenizer(["a photo of a dress"], return_tensors="pt")
+    tokens = {name: torch.from_numpy(ids) for name, ids in encoder.tokenizer(["a photo of a dress"]).items()}
     out.parent.mkdir(parents=True, exist_ok=True)
     with warnings.catch_warnings(), torch.no_grad():
         warnings.simplefilter("ignore")
@@ -73,9 +73,8 @@ def _ort_encoder(model_file: Path, tokenizer, threads: int):
     session = ort.InferenceSession(str(model_file), options, providers=["CPUExecutionProvider"])
 
     def encode(text: str) -> np.ndarray:
-        tokens = tokenizer([text], return_tensors="np")
-        return session.run(None, {"input_ids": tokens["input_ids"].astype(np.int64),
-                                  "attention_mask": tokens["attention_mask"].astype(np.int64)})[0][0]
+        tokens = tokenizer([text])  # int64 numpy arrays, as the session wants them
+        return session.run(None, {"input_ids": tokens["input_ids"], "attention_mask": tokens["attention_mask"]})[0][0]
 
     return encode
 

@@ -8,15 +8,16 @@ import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from desktop_app.core.agents.assistant import Assistant, AssistantEvent, ChatOpened, Classified, ItemsFound
-from desktop_app.core.agents.classifier import Classification
-from desktop_app.core.agents.llm_runtime import Done, Failed, Token
-from desktop_app.core.agents.stylist import StyleItem, open_stylist
-from desktop_app.core.platform.app_context import AppContext
 from desktop_app.core.platform.errors import UserError
-from desktop_app.core.store.catalog import Catalog
+
+if TYPE_CHECKING:  # the CLI imports every command to build its parser: the assistant loads only to answer
+    from desktop_app.core.agents.assistant import AssistantEvent
+    from desktop_app.core.agents.classifier import Classification
+    from desktop_app.core.agents.llm_runtime import Done, Failed
+    from desktop_app.core.agents.stylist import StyleItem
+    from desktop_app.core.platform.app_context import AppContext
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -48,6 +49,11 @@ class _Answer:
 
 
 def run(args: argparse.Namespace, context: AppContext) -> int:
+    from desktop_app.core.agents.assistant import Assistant
+    from desktop_app.core.agents.llm_runtime import Failed
+    from desktop_app.core.agents.stylist import open_stylist
+    from desktop_app.core.store.catalog import Catalog
+
     if args.image is not None and not args.image.is_file():
         raise UserError(f"The example photo {args.image} does not exist.", "Give the path of an image file.")
     with Catalog.open(context.paths.db_path) as catalog:
@@ -64,6 +70,9 @@ def run(args: argparse.Namespace, context: AppContext) -> int:
 
 def _follow(events: Iterable[AssistantEvent], *, stream: bool) -> _Answer:
     """Gathers the events, printing the items and the advice as they come when `stream`."""
+    from desktop_app.core.agents.assistant import ChatOpened, Classified, ItemsFound
+    from desktop_app.core.agents.llm_runtime import Token
+
     answer = _Answer()
     for event in events:
         if isinstance(event, Classified):

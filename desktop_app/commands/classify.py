@@ -5,10 +5,10 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from typing import TYPE_CHECKING
 
-from desktop_app.core.agents.classifier import open_classifier
-from desktop_app.core.platform.app_context import AppContext
-from desktop_app.core.store.catalog import Catalog
+if TYPE_CHECKING:  # the CLI imports every command to build its parser: the classifier loads only to classify
+    from desktop_app.core.platform.app_context import AppContext
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -20,6 +20,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace, context: AppContext) -> int:
+    from desktop_app.core.agents.classifier import open_classifier
+
     classifier = open_classifier(context, _catalog_categories(context), override=args.llm)
     requests = args.request or (line.rstrip("\n") for line in sys.stdin)
     for request in requests:
@@ -32,5 +34,7 @@ def _catalog_categories(context: AppContext) -> list[str]:
     """The catalog's categories; none (the default vocabulary) before there is a catalog, which classifying must not create."""
     if not context.paths.db_path.exists():
         return []
+    from desktop_app.core.store.catalog import Catalog
+
     with Catalog.open(context.paths.db_path) as catalog:
         return catalog.store.categories()

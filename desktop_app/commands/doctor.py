@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import argparse
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from desktop_app.core.doctor import collect
-from desktop_app.core.platform.app_context import AppContext
+if TYPE_CHECKING:  # the CLI imports every command to build its parser: doctor's report loads only to run
+    from desktop_app.core.platform.app_context import AppContext
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -17,6 +17,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace, context: AppContext) -> int:
+    from desktop_app.core.doctor import collect
+
     report = collect(context)
     if args.json:
         print(json.dumps(report, indent=2))
