@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # the CLI imports every command to build its parser: doctor's report loads only to run
     from desktop_app.core.platform.app_context import AppContext
@@ -17,7 +17,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace, context: AppContext) -> int:
-    from desktop_app.core.doctor import collect
+    from desktop_app.core.doctor import collect, encoder_lines
 
     report = collect(context)
     if args.json:
@@ -37,7 +37,10 @@ def run(args: argparse.Namespace, context: AppContext) -> int:
         print(f"ONNX     Runtime not installed ({onnx['hint']})")
     cpu = report["cpu"]
     print(f"CPU      {cpu['arch']}, int8 path: {cpu['summary']}")
-    _print_encoders(report["encoders"])
+    for line in encoder_lines(report["encoders"]):
+        print(line)
+    check = report["catalog_check"]
+    print(f"Catalog  {check['summary'] if check else 'none yet'}")
     if sqlite["ok"]:
         print(f"SQLite   {sqlite['sqlite_version']} via {sqlite['loaded_with']}, sqlite-vec {sqlite['sqlite_vec_version']}")
     else:
@@ -52,21 +55,3 @@ def run(args: argparse.Namespace, context: AppContext) -> int:
     for name, value in report["paths"].items():
         print(f"  {name:<10} {value}")
     return 0
-
-
-def _print_encoders(encoders: list[dict[str, Any]]) -> None:
-    """One line per tower; where there is no model to prepare, one line with the reason."""
-    if encoders and encoders[0]["model"] is None:
-        print(f"Encoders torch: {encoders[0]['why_not']}")
-        return
-    for encoder in encoders:
-        print(f"Encoder  {encoder['tower']:<7} {_encoder(encoder)}")
-
-
-def _encoder(encoder: dict[str, Any]) -> str:
-    """Which encoder the tower uses and why: the agreement the fast one was accepted with, or why torch."""
-    if encoder["usable"]:
-        samples = f"{encoder['samples']} {'photos' if encoder['tower'] == 'vision' else 'texts'}"
-        return (f"ONNX int8 ({encoder['scheme']}, checked on {encoder['cpu_int8_path']}): agrees with fp32 at {encoder['agreement']:.4f}"
-                f" (worst vector {encoder['worst_vector']:.4f}, on {samples})")
-    return f"torch: {encoder['why_not']}"

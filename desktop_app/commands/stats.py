@@ -19,19 +19,28 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace, context: AppContext) -> int:
-    from desktop_app.core.catalog.operations import catalog_stats  # not at the top: the CLI imports every command to build its parser
+    # not at the top: the CLI imports every command to build its parser
+    from desktop_app.core.catalog.operations import catalog_stats
+    from desktop_app.core.doctor import encoder_lines, encoders_report
+    from desktop_app.core.platform.cpu import cpu_features
     from desktop_app.core.store.catalog import Catalog
 
     with Catalog.open(context.paths.db_path) as catalog:
         stats = catalog_stats(catalog)
+    encoders = encoders_report(context)  # which encoder each tower uses and why, on this CPU
     if args.json:
-        print(json.dumps(stats.to_json(), ensure_ascii=False))
+        cpu = cpu_features()
+        print(json.dumps(stats.to_json() | {"encoders": encoders, "cpu": cpu.to_json() | {"summary": cpu.describe()}},
+                         ensure_ascii=False))
         return 0
     print(f"Catalog  {stats.catalog}")
     print(f"Model    {stats.model.describe() if stats.model else 'none yet (nothing indexed)'}")
     if stats.encoder:
         agreement = stats.encoder.agreement if stats.encoder.agreement is not None else "-"
-        print(f"Precision {stats.encoder.precision} (int8 vs fp32 agreement {agreement})")
+        print(f"Precision {stats.encoder.precision} via {stats.encoder.backend} (int8 vs fp32 agreement {agreement})")
+    print(f"CPU      int8 path: {cpu_features().describe()}")
+    for line in encoder_lines(encoders):
+        print(line)
     for folder in stats.folders:
         print(f"Folder   {one_line(folder)}")
     print(f"Items    {stats.items}")

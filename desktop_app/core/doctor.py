@@ -29,6 +29,7 @@ from desktop_app.core.platform.cpu import cpu_features
 from desktop_app.core.platform.errors import UserError
 from desktop_app.core.store.catalog import Catalog
 from desktop_app.core.store.db import backend_info
+from desktop_app.core.store.integrity import check_catalog_file
 
 
 def torch_report(threads: int | None = None) -> dict[str, Any]:
@@ -109,6 +110,28 @@ def _catalog_model(context: AppContext) -> ResolvedModel:
         return resolve_catalog_model(catalog, context)
 
 
+def encoder_lines(encoders: list[dict[str, Any]]) -> list[str]:
+    """For `doctor` and `stats`: one line per tower, or one line with the reason where there is no model to prepare."""
+    if encoders and encoders[0]["model"] is None:
+        return [f"Encoders torch: {encoders[0]['why_not']}"]
+    return [f"Encoder  {encoder['tower']:<7} {_describe_encoder(encoder)}" for encoder in encoders]
+
+
+def _describe_encoder(encoder: dict[str, Any]) -> str:
+    """Which encoder the tower uses and why: the agreement the fast one was accepted with, or why torch."""
+    if encoder["usable"]:
+        samples = f"{encoder['samples']} {'photos' if encoder['tower'] == 'vision' else 'texts'}"
+        return (f"ONNX int8 ({encoder['scheme']}, checked on {encoder['cpu_int8_path']}): agrees with fp32 at {encoder['agreement']:.4f}"
+                f" (worst vector {encoder['worst_vector']:.4f}, on {samples})")
+    return f"torch: {encoder['why_not']}"
+
+
+def catalog_check(context: AppContext) -> dict[str, Any] | None:
+    """SQLite's quick_check and the vector table's own consistency; None where there is no catalog yet."""
+    report = check_catalog_file(context.paths.db_path)
+    return None if report is None else report.to_json() | {"summary": report.summary()}
+
+
 def collect(context: AppContext) -> dict[str, Any]:
     paths = context.paths
     return {
@@ -118,6 +141,7 @@ def collect(context: AppContext) -> dict[str, Any]:
         "onnxruntime": onnx_report(),
         "cpu": cpu_features().to_json() | {"summary": cpu_features().describe()},
         "encoders": encoders_report(context),
+        "catalog_check": catalog_check(context),
         "sqlite": sqlite_report(),
         "models": [status.to_json() for status in find_all(context.settings, paths)],
         "network": network_report(),
