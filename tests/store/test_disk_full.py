@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from desktop_app.cli import main
+from desktop_app.core.platform import errors
 from desktop_app.core.platform.errors import StorageError
 from desktop_app.core.store import db
 from desktop_app.core.store.catalog import Catalog
@@ -24,7 +25,7 @@ def cramp(conn: db.Connection, spare_pages: int = 0) -> None:
 
 def test_writes_on_a_full_disk_raise_one_storage_error_and_keep_what_was_saved(
         catalog_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(db.shutil, "disk_usage", lambda _folder: SimpleNamespace(free=1_234_567, total=1, used=1))
+    monkeypatch.setattr(errors.shutil, "disk_usage", lambda _folder: SimpleNamespace(free=1_234_567, total=1, used=1))
     with Catalog.open(catalog_path) as catalog:
         cramp(catalog.conn)
         queries = np.ones((QUERIES, DIM), dtype=np.float32) / np.sqrt(DIM)
@@ -59,4 +60,4 @@ def test_indexing_into_a_full_catalog_disk_is_a_message_not_a_traceback(
     assert main(["index", str(photos), "--blip2", str(tiny_blip2), "--precision", "fp32"]) == 1
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and "Traceback" not in err, err
-    assert "disk holding the catalog is full" in err and str(isolated_data_dir) in err and "free" in err
+    assert "is full" in err and "the catalog catalog.sqlite3 cannot grow" in err and str(isolated_data_dir) in err and "free" in err

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from desktop_app.core.platform.errors import UserError
+from desktop_app.core.platform.units import format_size
 
 if TYPE_CHECKING:
     from PIL import Image
@@ -183,7 +184,7 @@ def read_file(path: Path) -> bytes:
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            raise UnreadableImage(f"the file is too large to be a photo ({size // (1024 * 1024)} MB)")
+            raise UnreadableImage(f"the file is too large to be a photo ({format_size(size)})")
         return path.read_bytes()
     except IsADirectoryError as exc:
         raise UnreadableImage("this is a folder, not a file") from exc

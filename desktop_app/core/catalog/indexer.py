@@ -203,7 +203,7 @@ def _prepare(found: scanner.FoundFile, known: frozenset[str], spec: PixelSpec, t
         return _Prepared(found, error=exc.message, transient=exc.transient)
     except OSError as exc:  # writing the thumbnail: a full disk stops the run, anything else is retried next time
         if exc.errno == errno.ENOSPC and thumbnails_dir is not None:
-            raise disk_full(thumbnails_dir, "the photos' thumbnails") from exc
+            raise disk_full(thumbnails_dir, "the photos' thumbnails cannot be written there") from exc
         return _Prepared(found, error=f"its thumbnail could not be written ({exc.strerror or exc})", transient=True)
     except Exception as exc:  # one strange file must never stop a run of thousands
         log.warning("Unexpected error decoding %s", found.path, exc_info=True)

@@ -35,16 +35,18 @@ class StorageError(UserError):
     """The disk is full or not writable."""
 
 
-def disk_full(folder: Path, what: str, needed_bytes: int | None = None) -> StorageError:
-    """The one message for a full disk, wherever it happens: which folder, how much is free, and what to do."""
+def disk_full(folder: Path, what: str, needed_bytes: int | None = None, detail: str = "") -> StorageError:
+    """The one message for a full disk, wherever it happens (catalog, thumbnails, prepared models): which folder,
+    how much is free there, how much to free, and that nothing saved was lost."""
+    from desktop_app.core.platform.units import format_size
+
     try:
-        free = shutil.disk_usage(folder if folder.exists() else folder.parent).free
-        room = f" ({free / 1e6:,.0f} MB free"
-        room += f", {needed_bytes / 1e6:,.0f} MB needed)" if needed_bytes else ")"
+        room = f" ({format_size(shutil.disk_usage(folder if folder.exists() else folder.parent).free)} free)"
     except OSError:
         room = ""
+    need = f"at least {format_size(needed_bytes)}" if needed_bytes else "some space"
     return StorageError(
-        f"The disk holding {folder} is full{room}: {what} cannot be written there.",
-        "Free some space on that disk (or choose another data folder in Settings) and try again; nothing already"
-        " saved was lost.",
+        f"The disk holding {folder} is full{room}: {what}.",
+        f"Free {need} on that disk (or choose another data folder in Settings) and try again; nothing already saved was lost.",
+        detail,
     )

@@ -19,7 +19,6 @@ import importlib
 import logging
 import os
 import re
-import shutil
 import sqlite3
 import sys
 import threading
@@ -31,8 +30,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from desktop_app.core.platform.errors import CatalogError, StorageError, UserError
-from desktop_app.core.platform.units import format_size
+from desktop_app.core.platform.errors import CatalogError, StorageError, UserError, disk_full
 from desktop_app.core.store import backup
 
 log = logging.getLogger(__name__)
@@ -298,7 +296,7 @@ def _known_failure(exc: Exception, path: Path | str) -> UserError | None:
     """A full disk, damaged pages or a failing drive, as the user's message; None for anything else (a bug)."""
     text = str(exc)
     if _FULL.search(text):
-        return disk_full(Path(path), text)
+        return catalog_disk_full(Path(path), text)
     if _DAMAGE.search(text):
         return CatalogDamagedError(f"The catalog {path} is damaged: part of it cannot be read ({text}).",
                                    damaged_hint(Path(path)), text)
@@ -308,18 +306,10 @@ def _known_failure(exc: Exception, path: Path | str) -> UserError | None:
     return None
 
 
-def disk_full(path: Path, detail: str) -> StorageError:
-    """Names the folder, its free space and what to free: the catalog grows by its write-ahead log first."""
-    folder = path.parent
-    try:
-        room = f"{folder} has {format_size(shutil.disk_usage(folder).free)} free"
-    except OSError:
-        room = f"in {folder}"
+def catalog_disk_full(path: Path, detail: str) -> StorageError:
+    """The catalog grows by its write-ahead log first: ask for a tenth of its size, and at least room to work."""
     size = sum(f.stat().st_size for f in (path, *sidecar_files(path)) if f.exists())
-    needed = max(backup.ROOM_TO_WORK, size // 10)
-    return StorageError(f"The disk holding the catalog is full: SQLite could not make {path.name} grow ({room}).",
-                        f"Free at least {format_size(needed)} there and run the command again; nothing already saved was lost.",
-                        detail)
+    return disk_full(path.parent, f"the catalog {path.name} cannot grow", max(backup.ROOM_TO_WORK, size // 10), detail)
 
 
 @contextlib.contextmanager
