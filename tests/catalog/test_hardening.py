@@ -138,3 +138,18 @@ def test_an_unexpected_error_is_one_line_and_its_traceback_reaches_the_log(capsy
     log_file = logs.current_log_file()
     assert log_file and log_file in err and "RuntimeError: a bug" in err and "Traceback" not in err
     assert "Traceback" in Path(log_file).read_text(encoding="utf-8")
+
+
+def test_no_room_for_the_fast_encoder_is_one_message_before_any_conversion(tiny_blip2: Path, app_paths,
+                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    pytest.importorskip("onnxruntime")
+    from types import SimpleNamespace
+
+    from desktop_app.core.embedding import onnx_encoder
+    from desktop_app.core.embedding.blip2 import resolve_blip2
+
+    monkeypatch.setattr(onnx_encoder.shutil, "disk_usage", lambda _folder: SimpleNamespace(free=1000, total=1, used=1))
+    with pytest.raises(StorageError) as caught:
+        onnx_encoder.prepare_text(resolve_blip2(str(tiny_blip2), app_paths), app_paths.prepared_dir)
+    assert str(app_paths.prepared_dir) in caught.value.message and "Free at least" in caught.value.hint
+    assert not any(app_paths.prepared_dir.iterdir())  # nothing half-written

@@ -25,6 +25,7 @@ only for a file whose size or mtime changed since they matched.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import importlib.metadata
 import importlib.util
@@ -46,6 +47,7 @@ from desktop_app.core.embedding.onnx_convert import DATA_FILE, MODEL_FILE, SCHEM
 from desktop_app.core.models.registry import hash_file
 from desktop_app.core.platform.child_process import ChildDied, run_in_child
 from desktop_app.core.platform.cpu import cpu_features
+from desktop_app.core.platform.errors import disk_full
 from desktop_app.core.platform.jobs import CancelToken, Progress, no_progress
 
 if TYPE_CHECKING:
@@ -234,6 +236,18 @@ def _opened(kind: Any, found: Prepared | None, resolved: ResolvedModel, threads:
         return None
 
 
+def _room_needed(resolved: ResolvedModel) -> int:
+    """int8 weights are a quarter of fp32, plus the graph and the temporary copy: a third of the checkpoint is safe."""
+    return sum(p.stat().st_size for p in resolved.folder.iterdir() if p.suffix in (".safetensors", ".bin")) // 3
+
+
+def _require_room(resolved: ResolvedModel, root: Path) -> None:
+    """Refuse before minutes of conversion, not after, when the prepared tower cannot fit."""
+    needed = _room_needed(resolved)
+    if shutil.disk_usage(root).free < needed:
+        raise disk_full(root, "the fast encoder cannot be prepared there", needed)
+
+
 def estimate_minutes(resolved: ResolvedModel) -> int:
     size = sum(p.stat().st_size for p in resolved.folder.iterdir() if p.suffix in (".safetensors", ".bin"))
     return max(1, round(_MINUTES_PER_GB * size / 1e9))
@@ -292,6 +306,7 @@ def _prepare(
         return found
     root.mkdir(parents=True, exist_ok=True)
     _clear_stale(root)
+    _require_room(resolved, root)
     final = root / prepared_key(resolved, tower)
     temp = root / f"{TEMP_PREFIX}{final.name}-{os.getpid()}"
     shutil.rmtree(temp, ignore_errors=True)
@@ -305,6 +320,10 @@ def _prepare(
         step(0, 3, "exporting")
         try:
             reference = run_in_child(convert, resolved, temp, inputs, progress=step, cancel=cancel)
+        except OSError as exc:
+            if exc.errno == errno.ENOSPC:
+                raise disk_full(root, "the fast encoder cannot be prepared there", _room_needed(resolved)) from exc
+            raise
         except ChildDied as exc:
             raise OnnxPrepareError("Preparing the fast encoder stopped before it finished; the computer may be short of memory.",
                                    "The app uses torch instead; close other programs and index again to retry.", str(exc)) from exc
