@@ -14,7 +14,16 @@ from desktop_app.core.embedding.blip2 import model_identity
 from desktop_app.core.platform.jobs import Cancelled, CancelToken
 from desktop_app.core.store import db
 from desktop_app.core.store.catalog import Catalog
-from desktop_app.core.store.catalog_store import VECTOR_TABLE, CatalogStore, EmbeddingModel, ModelMismatchError
+from desktop_app.core.store.catalog_store import (
+    CODES_TABLE,
+    QUERY_VECTOR_DTYPE,
+    VECTOR_TABLE,
+    CatalogStore,
+    EmbeddingModel,
+    ModelMismatchError,
+    code_rows,
+)
+from desktop_app.core.store.query_index import MeanIndex
 from tests.catalog.conftest import BAD_CORPUS_EXPECTED, build_bad_corpus
 
 
@@ -77,6 +86,33 @@ def test_change_delete_rename_and_duplicate(store, tiny_models, photos: Path, pr
     assert copy.content_hash == after[str(tees[0])].content_hash  # type: ignore[attr-defined]
     assert count(store, "images") == 5  # the copy shares, the changed photo replaces its old one, the deleted one goes
     assert count(store, VECTOR_TABLE) == count(store, "items") == 6
+
+
+def test_search_first_stage_follows_changes_deletes_renames_and_copies(store, tiny_models, photos: Path, product_photos: Path) -> None:
+    """Each item has its photo's codes (the bytes a first search would write), and a first-stage index loaded before
+    the changes, on the indexer's own connection, finds each photo by its own mean vector and no removed item:
+    among the nearest two, since int8 means cannot order photos whose means are 0.999 alike (two of the tiny
+    model's are), which the exact re-rank then does."""
+    run(store, tiny_models, [photos])
+    index = MeanIndex(store)
+    assert len(index.nearest(np.ones(tiny_models.identity.dim, dtype=np.float32), 100).item_ids) == 6
+    shoes, tees, pants = (sorted((photos / name).glob("*.jpg")) for name in ("shoes", "t-shirt", "pants"))
+    removed = by_path(store)[str(pants[1])].id  # type: ignore[attr-defined]
+    os.rename(shoes[0], photos / "t-shirt" / "renamed.jpg")
+    shutil.copy2(tees[0], photos / "pants" / "copy of tee.jpg")
+    shutil.copy2(sorted((product_photos / "shirt").glob("*.jpg"))[0], pants[0])
+    pants[1].unlink()
+    run(store, tiny_models)
+    rows = {int(r[0]): tuple(r[1:]) for r in store.conn.execute(
+        f"SELECT item_id, mean_scale, mean, query_scales, query_codes FROM {CODES_TABLE}")}
+    items = store.items()
+    assert set(rows) == {row.id for row in items} and count(store, CODES_TABLE) == 6
+    for row in items:
+        vectors = store.query_vectors([row.id])[row.id]
+        assert rows[row.id] == code_rows([row.id], vectors[None].astype(QUERY_VECTOR_DTYPE))[0][1:]
+        mean = vectors.mean(axis=0)
+        assert row.id in index.nearest(mean / np.linalg.norm(mean), 2).item_ids
+    assert removed not in index.nearest(np.ones(tiny_models.identity.dim, dtype=np.float32), 100).item_ids
 
 
 def test_a_touched_file_with_the_same_bytes_is_not_re_embedded(store, tiny_models, photos: Path) -> None:

@@ -78,17 +78,17 @@ def test_terms_that_cancel_out_are_refused(searcher: Searcher) -> None:
         searcher.search(SearchQuery(text="red - red"))
 
 
-def test_the_category_filter_runs_in_the_knn_and_excludes_other_categories(
+def test_the_category_filter_runs_in_sql_and_excludes_other_categories(
     catalog: Catalog, searcher: Searcher, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     seen: list[list[str]] = []
-    knn = searcher.store.knn
+    filtered = searcher.store.filtered_item_ids
 
-    def spy(vector: np.ndarray, k: int, categories=(), colors=(), folder_ids=()):  # type: ignore[no-untyped-def]
+    def spy(categories=(), colors=(), folder_ids=()):  # type: ignore[no-untyped-def]
         seen.append(list(categories))
-        return knn(vector, k, categories, colors, folder_ids)
+        return filtered(categories, colors, folder_ids)
 
-    monkeypatch.setattr(searcher.store, "knn", spy)
+    monkeypatch.setattr(searcher.store, "filtered_item_ids", spy)
     hits = searcher.search(SearchQuery(text="shoes", categories=["trousers", "jersey"], k=50))
     assert seen == [["pants", "jersey"]]
     assert {h.category for h in hits} == {"pants", "jersey"}

@@ -11,7 +11,7 @@ import pytest
 from desktop_app.cli import main
 from desktop_app.core.store import db
 from desktop_app.core.store.catalog import Catalog
-from desktop_app.core.store.catalog_store import VECTOR_TABLE, CatalogStore
+from desktop_app.core.store.catalog_store import CODES_TABLE, VECTOR_TABLE, CatalogStore
 from desktop_app.core.store.integrity import check_catalog_file, check_integrity
 from desktop_app.core.store.repair import repair_catalog
 from tests.store.conftest import CORRECTED, COUNT, DIM, first_leaf_of, scribble
@@ -75,6 +75,7 @@ def test_repair_rebuilds_the_vectors_and_keeps_items_tags_and_corrections(
     with Catalog.open(catalog_path) as catalog:
         before = [(row.path, row.category, row.color) for row in catalog.store.items()]
         nearest = catalog.store.knn(np.ones(DIM, dtype=np.float32) / 16, 5)
+        codes = _codes(catalog)
     scribble(catalog_path)
     assert main(["catalog", "repair", "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
@@ -87,10 +88,16 @@ def test_repair_rebuilds_the_vectors_and_keeps_items_tags_and_corrections(
     with Catalog.open(catalog_path) as catalog:
         assert [(row.path, row.category, row.color) for row in catalog.store.items()] == before
         assert [item for item, _ in catalog.store.knn(np.ones(DIM, dtype=np.float32) / 16, 5)] == [item for item, _ in nearest]
+        assert _codes(catalog) == codes and len(codes) == COUNT  # search's first-stage codes, rebuilt byte for byte
         assert next(row.color for row in catalog.store.items() if row.path.endswith(CORRECTED)) == "red"
     assert main(["stats"]) == 0
     assert main(["catalog", "repair"]) == 0
     assert "nothing to repair" in capsys.readouterr().out
+
+
+def _codes(catalog: Catalog) -> dict[int, tuple[object, ...]]:
+    rows = catalog.conn.execute(f"SELECT item_id, mean_scale, mean, query_scales, query_codes FROM {CODES_TABLE}")
+    return {int(r[0]): tuple(r[1:]) for r in rows}
 
 
 def test_damage_in_the_core_tables_recovers_the_readable_rows(capsys: pytest.CaptureFixture[str], catalog_path: Path) -> None:
@@ -109,7 +116,7 @@ def test_damage_in_the_core_tables_recovers_the_readable_rows(capsys: pytest.Cap
     assert repaired.vectors_rebuilt == images.rows
     with Catalog.open(catalog_path) as catalog:
         assert check_integrity(catalog).ok
-        assert catalog.store.item_count() == images.rows
+        assert catalog.store.item_count() == images.rows == len(_codes(catalog))
         assert catalog.store.correction_for("hash001", "color") == "red"  # corrections are by content: kept regardless
 
 

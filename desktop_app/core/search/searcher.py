@@ -1,14 +1,17 @@
 """Search the catalog by words, by example photos, or both, scored the way BLIP-2 was trained.
 
-Two passes. A sqlite-vec KNN over each item's normalised mean vector, with the category, colour and
-folder filters inside the SQL, picks candidates; it over-fetches because the mean vector is only a
-proxy for the real score. The candidates are then re-ranked exactly:
+Two passes. The first (core/store/query_index.py) finds the items the exact score would put on top:
+a scan of every item's normalised mean vector (int8, in memory) keeps a wide pool, those items' 32
+query vectors at 4 bits a value are scored as below to keep the few that the second pass re-ranks
+exactly; the category, colour and folder filters are SQL on the tags and items tables. The second
+pass re-ranks exactly, from the stored float16 query vectors:
 
 - words: BLIP-2's image-text score, the largest cosine between the text's [CLS] vector and any of
   the photo's 32 query vectors (each query vector attends to a different part of the photo);
 - a photo: the cosine of the two photos' normalised mean vectors. Averaging keeps what the 32 query
   vectors agree on about the whole garment, where a max over 32×32 pairs lets one matching detail (a
-  white background, a logo) decide; and it is the first pass's own measure, so a photo query is exact;
+  white background, a logo) decide; and it is the first pass's own measure, so a photo query needs no
+  4-bit step;
 - both: a weighted sum of the two standardised scores, `text_weight` for the words.
 
 Comparable scores. A raw cosine says little across queries: every text has its own baseline (a long,
@@ -41,6 +44,7 @@ from desktop_app.core.platform.jobs import CancelToken
 from desktop_app.core.search.query_terms import QueryTermsError, Term, parse_terms
 from desktop_app.core.store.catalog import Catalog
 from desktop_app.core.store.catalog_store import EmbeddingModel, ModelMismatchError, mean_vectors
+from desktop_app.core.store.query_index import MeanIndex, Pool
 
 if TYPE_CHECKING:
     from desktop_app.core.embedding.blip2 import ResolvedModel, TextEncoder, VisionEncoder
@@ -49,16 +53,18 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-# Candidates the first pass hands to the exact re-rank: max(MIN_CANDIDATES, OVERFETCH * k). The re-rank itself is
-# cheap (~2 ms for 100); what costs is sqlite-vec, whose KNN time grows with k (bench/search_latency.py, 100,000
-# items, 2 shared cores: ~55 ms at 100, ~65 at 200, ~90 at 400, ~170 at 800) next to ~60 ms for the text tower,
-# in a 150 ms budget. On the bench's synthetic vectors 100 candidates recover 58% of the exact top 12 and 800
-# recover 90%; real BLIP-2 photos will differ, so re-measure with real weights before trading latency for recall.
+# Candidates the first pass hands to the exact re-rank: max(MIN_CANDIDATES, OVERFETCH * k), out of a pool of
+# POOL_PER_CANDIDATE times as many taken by mean vector. On the bench's synthetic catalog (bench/search_latency.py,
+# 100,000 items) the best 100 by mean vector hold 58% of the exact top 12; pools of 500, 1,000, 2,000 and 4,000
+# hold 82%, 92%, 97% and 98%, and the 4-bit query vectors lose none of those in picking the 100 (re-measure with
+# real BLIP-2 photos before trading latency for recall). The pool is the first pass's main cost: ~4.5 KB an item
+# read and scored, ~25 ms for 2,000 of the ~50 ms the first stage and re-rank take.
 OVERFETCH = 8
 MIN_CANDIDATES = 100
-MAX_CANDIDATES = 4096  # sqlite-vec's largest k
+POOL_PER_CANDIDATE = 20
 BACKGROUND_SAMPLE = 512  # items whose scores standardise a query: the spread is known to within a few percent
 _CHUNK = 2048  # items re-ranked per step when a subfolder is scored exhaustively
+_CODES_CHUNK = 512  # pool items read and scored per step (decoded, where a photo is part of the query: 16 MB)
 _MIN_SPREAD = 1e-6
 
 
@@ -170,11 +176,17 @@ class Scorer:
         return _normalised(combined)
 
     def __call__(self, queries: np.ndarray) -> np.ndarray:
-        score = np.zeros(len(queries), dtype=np.float64)
+        q = self.query
+        return self.combine(None if q.text is None else text_scores(queries, q.text),
+                            None if q.photo is None else photo_scores(queries, q.photo))
+
+    def combine(self, text: np.ndarray | None, photo: np.ndarray | None) -> np.ndarray:
+        """The score of n items from its raw parts (`text_scores`, `photo_scores`), for the query's parts that it has."""
+        score = np.zeros(len(text if text is not None else photo), dtype=np.float64)  # type: ignore[arg-type]
         if self.text_scale is not None:
-            score += self.weights[0] * self.text_scale(text_scores(queries, self.query.text))  # type: ignore[arg-type]
+            score += self.weights[0] * self.text_scale(text)  # type: ignore[arg-type]
         if self.photo_scale is not None:
-            score += self.weights[1] * self.photo_scale(photo_scores(queries, self.query.photo))  # type: ignore[arg-type]
+            score += self.weights[1] * self.photo_scale(photo)  # type: ignore[arg-type]
         return score
 
 
@@ -216,12 +228,14 @@ class Searcher:
         self._text: TextEncoder | OnnxTextEncoder | None = None
         self._vision: VisionEncoder | OnnxVisionEncoder | None = None
         self._background: _Background | None = None
+        self._means = MeanIndex(self.store)
 
     def close(self) -> None:
-        """Lets the towers go; the catalog handle belongs to the caller."""
+        """Lets the towers and the mean vectors go; the catalog handle belongs to the caller."""
         with self._lock:
             self._text = self._vision = None
             self._background = None
+            self._means = MeanIndex(self.store)
 
     def categories(self) -> list[str]:
         with self._lock:
@@ -266,7 +280,7 @@ class Searcher:
     def _ranked(self, encoded: EncodedQuery, query: SearchQuery, filters: _Filters, cancel: CancelToken) -> list[SearchHit]:
         cancel.check()
         scorer = Scorer(encoded, self._background_sample())
-        candidates = self._candidates(scorer, query.k, filters.categories, filters.colors, filters.folders)
+        candidates = self._candidates(scorer, query.k, filters, cancel)
         cancel.check()
         ranked = self._rank(scorer, candidates, cancel)
         log.debug("search: %d candidates re-ranked, best %.2f", len(ranked), ranked[0][1] if ranked else float("nan"))
@@ -368,13 +382,34 @@ class Searcher:
             self._background = _Background(stamp, np.stack(list(vectors.values())))
         return self._background.queries
 
-    def _candidates(self, scorer: Scorer, k: int, categories: list[str], colors: list[str], folders: _FolderFilter) -> list[int]:
-        """Item ids to re-rank. A subfolder of an added folder has no column in the vector index, so its
-        items are all scored (an indexed path lookup, then exact scores); everything else goes through the KNN."""
+    def _candidates(self, scorer: Scorer, k: int, filters: _Filters, cancel: CancelToken) -> list[int]:
+        """Item ids to re-rank. A subfolder of an added folder is a path prefix, so its items are all scored (an
+        indexed path lookup, then exact scores); everything else goes through the first stage."""
+        folders = filters.folders
         if folders.subfolder is not None:
-            return self.store.item_ids_under(folders.subfolder, categories, colors)
-        wanted = min(MAX_CANDIDATES, max(MIN_CANDIDATES, OVERFETCH * k))
-        return [item_id for item_id, _ in self.store.knn(scorer.knn_vector(), wanted, categories, colors, folders.folder_ids)]
+            return self.store.item_ids_under(folders.subfolder, filters.categories, filters.colors)
+        wanted = max(MIN_CANDIDATES, OVERFETCH * k)
+        filtered = filters.categories or filters.colors or folders.folder_ids
+        allowed = self.store.filtered_item_ids(filters.categories, filters.colors, folders.folder_ids) if filtered else None
+        pool = self._means.nearest(scorer.knn_vector(), POOL_PER_CANDIDATE * wanted, allowed, cancel)
+        if scorer.query.text is None or len(pool.seqs) <= wanted:
+            return pool.item_ids[:wanted].tolist()
+        return self._shortlist(scorer, pool, wanted, cancel)
+
+    def _shortlist(self, scorer: Scorer, pool: Pool, wanted: int, cancel: CancelToken) -> list[int]:
+        """The pool's `wanted` best by the exact score computed on their 4-bit query vectors."""
+        q = scorer.query
+        assert q.text is not None
+        item_ids, scores = [], []
+        for start in range(0, len(pool.seqs), _CODES_CHUNK):
+            cancel.check()
+            codes = self.store.query_codes(pool.seqs[start : start + _CODES_CHUNK])
+            item_ids.append(codes.item_ids)
+            photo = None if q.photo is None else photo_scores(codes.decoded(), q.photo)
+            scores.append(scorer.combine(codes.best_dots(q.text), photo))
+        ids, approximate = np.concatenate(item_ids), np.concatenate(scores)
+        best = np.argpartition(-approximate, wanted - 1)[:wanted] if wanted < len(ids) else np.arange(len(ids))
+        return ids[best].tolist()
 
     def _rank(self, scorer: Scorer, candidates: list[int], cancel: CancelToken) -> list[tuple[int, float]]:
         ranked: list[tuple[int, float]] = []

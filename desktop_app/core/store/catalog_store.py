@@ -1,8 +1,10 @@
-"""The catalog file: folders, photos by content, items, tags, skipped files, and the sqlite-vec index.
+"""The catalog file: folders, photos by content, items, tags, skipped files, and the vector indexes.
 
-Everything that reads or writes the catalog goes through `CatalogStore`, so the layout (one vec0
-row per item with its category, colour and folder as metadata columns, so a filtered KNN stays in
-SQL; 32 float16 query vectors per distinct photo for re-ranking) lives in one module.
+Everything that reads or writes the catalog goes through `CatalogStore`, so the layout lives in one
+module: 32 float16 query vectors per distinct photo for the exact re-rank; one vec0 row per item
+(its mean vector, with its category, colour and folder as metadata columns, so a filtered KNN stays
+in SQL); and one `item_vectors_codes` row per item for search's first stage (core/store/query_index.py):
+the mean in int8 and the 32 query vectors in 4 bits a value, written with the item.
 Writes are meant to be grouped by the caller in `db.transaction(store.conn)` batches.
 """
 
@@ -22,7 +24,10 @@ from desktop_app.core.platform.errors import CatalogError
 from desktop_app.core.store import db
 
 VECTOR_TABLE = "item_vectors"
+CODES_TABLE = "item_vectors_codes"  # migrations/0005: derived from images.query_vectors, as the vec0 table is
 QUERY_VECTOR_DTYPE = np.float16
+MEAN_LEVELS = 127  # int8 means: the first stage's scan picks a pool of thousands, which 8 bits pick as float32 does
+CODE_LEVELS = 7  # 4-bit query vectors, levels -7..7 (stored +8): enough to pick the exact re-rank's candidates
 _SOURCE_RANK = {"auto": 1, "folder": 2, "user": 3}
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -50,6 +55,48 @@ def mean_vectors(queries: np.ndarray) -> np.ndarray:
     """(n, Q, D) query vectors -> (n, D) normalised means: the KNN column, and search's photo-to-photo proxy."""
     means = np.asarray(queries, dtype=np.float32).mean(axis=1)
     return means / np.maximum(np.linalg.norm(means, axis=1, keepdims=True), 1e-12)
+
+
+def code_rows(item_ids: Sequence[int], stored: np.ndarray) -> list[tuple[int, float, bytes, bytes, bytes]]:
+    """`item_vectors_codes` rows for items whose photos have these (n, Q, D) query vectors.
+
+    Made from the float16 values as stored, so indexing, a first search and a repair write the same bytes.
+    Each vector gets its own scale: one scale for the catalog would spend most levels on values no vector has.
+    """
+    queries = np.asarray(stored, dtype=QUERY_VECTOR_DTYPE).astype(np.float32)
+    if queries.shape[-1] % 2:
+        raise ValueError(f"4-bit codes pack two dimensions a byte; {queries.shape[-1]} dimensions is odd")
+    means = mean_vectors(queries)
+    mean_scales = np.maximum(np.abs(means).max(axis=1), 1e-12) / MEAN_LEVELS
+    mean_codes = np.rint(means / mean_scales[:, None]).astype(np.int8)
+    scales = (np.maximum(np.abs(queries).max(axis=2), 1e-6) / CODE_LEVELS).astype(np.float16)
+    levels = (np.rint(queries / scales[..., None].astype(np.float32)).clip(-CODE_LEVELS, CODE_LEVELS) + 8).astype(np.uint8)
+    half = queries.shape[-1] // 2
+    packed = levels[..., :half] | (levels[..., half:] << 4)
+    return [(int(item_id), float(mean_scale), mean.tobytes(), scale.tobytes(), codes.tobytes())
+            for item_id, mean_scale, mean, scale, codes in zip(item_ids, mean_scales, mean_codes, scales, packed, strict=True)]
+
+
+@dataclass(frozen=True)
+class QueryCodes:
+    """Some items' query vectors at 4 bits a value, as the first stage reads them for its pool of candidates."""
+
+    item_ids: np.ndarray  # (n,)
+    scales: np.ndarray  # (n, Q) float32
+    codes: np.ndarray  # (n, Q, D/2) uint8, see migrations/0005
+
+    def decoded(self) -> np.ndarray:
+        """(n, Q, D) float32 approximations of the query vectors: within half a level (scale / 2) of each value."""
+        levels = np.concatenate((self.codes & 15, self.codes >> 4), axis=-1).view(np.int8) - 8
+        return levels.astype(np.float32) * self.scales[..., None]
+
+    def best_dots(self, vector: np.ndarray) -> np.ndarray:
+        """(n,): each item's largest dot product of `vector` with its decoded query vectors, computed on the levels
+        themselves: a sixth of the time of decoding first (einsum casts the nibbles as it goes)."""
+        half = self.codes.shape[-1]
+        dots = (np.einsum("nqj,j->nq", self.codes & 15, vector[:half]) + np.einsum("nqj,j->nq", self.codes >> 4, vector[half:])
+                - 8 * float(vector.sum()))
+        return (dots * self.scales).max(axis=1)
 
 
 class ModelMismatchError(CatalogError):
@@ -146,6 +193,7 @@ class CatalogStore:
     def forget_model(self) -> None:
         """Drop every vector so the catalog can be rebuilt with another model; folders and corrections stay."""
         self.conn.execute(f"DROP TABLE IF EXISTS {VECTOR_TABLE}")
+        self.conn.execute(f"DELETE FROM {CODES_TABLE}")
         self.conn.execute("DELETE FROM items")
         self.conn.execute("DELETE FROM images")
         self.conn.execute("DELETE FROM skipped")
@@ -221,11 +269,13 @@ class CatalogStore:
             (path, folder_id, image_id, size, mtime_ns),
         )
         item_id = int(cursor.lastrowid)
-        (mean,) = self.conn.execute("SELECT mean_vector FROM images WHERE id = ?", (image_id,)).fetchone()
+        mean, queries = self.conn.execute("SELECT mean_vector, query_vectors FROM images WHERE id = ?", (image_id,)).fetchone()
         self.conn.execute(
             f"INSERT INTO {VECTOR_TABLE}(item_id, embedding, category, color, folder_id) VALUES (?, ?, '', '', ?)",
             (item_id, mean, folder_id),
         )
+        dim = len(mean) // np.dtype(np.float32).itemsize
+        self.put_codes(code_rows([item_id], np.frombuffer(queries, dtype=QUERY_VECTOR_DTYPE).reshape(1, -1, dim)))
         self.conn.execute("DELETE FROM skipped WHERE path = ?", (path,))
         return item_id
 
@@ -253,6 +303,7 @@ class CatalogStore:
             if row is not None:
                 images.add(int(row[0]))
             self.conn.execute(f"DELETE FROM {VECTOR_TABLE} WHERE item_id = ?", (item_id,))
+            self.conn.execute(f"DELETE FROM {CODES_TABLE} WHERE item_id = ?", (item_id,))
             self.conn.execute("DELETE FROM items WHERE id = ?", (item_id,))
         for image_id in images:
             self.conn.execute("DELETE FROM images WHERE id = ? AND id NOT IN (SELECT image_id FROM items)", (image_id,))
@@ -415,11 +466,97 @@ class CatalogStore:
         subfolder of an added folder, which the vector index has no column for."""
         # Compared as bytes, since a stored path is text or (for a name that is not valid Unicode) its bytes.
         raw = os.fsencode(prefix)
-        sql = "SELECT items.id FROM items WHERE substr(CAST(items.path AS BLOB), 1, ?) = ?"
-        args: list[Any] = [len(raw), raw]
-        for kind, values in (("category", categories), ("color", colors)):
-            if values:
-                sql += (f" AND EXISTS (SELECT 1 FROM tags WHERE tags.item_id = items.id AND tags.kind = '{kind}'"
-                        f" AND tags.value IN ({','.join('?' * len(values))}))")
-                args.extend(values)
-        return [int(r[0]) for r in self.conn.execute(sql, args)]
+        sets = _item_sets(categories, colors, ())
+        sql = " AND ".join(["substr(CAST(items.path AS BLOB), 1, ?) = ?", *(f"items.id IN ({subquery})" for subquery, _ in sets)])
+        args = [len(raw), raw, *(arg for _, more in sets for arg in more)]
+        return [int(r[0]) for r in self.conn.execute(f"SELECT items.id FROM items WHERE {sql}", args)]
+
+    @_read
+    def filtered_item_ids(self, categories: Sequence[str] = (), colors: Sequence[str] = (),
+                          folder_ids: Sequence[int] = ()) -> np.ndarray:
+        """Items with any of these categories, any of these colours and in any of these folders: the filter of search's
+        first stage, run on the tags and items tables themselves, so a tag change or a move needs no index update."""
+        sets = _item_sets(categories, colors, folder_ids)
+        if not sets:
+            return self._integers("SELECT group_concat(id) FROM items")
+        # SQLite flattens the join: the first filter's index drives, each other one is a primary-key lookup.
+        tables = " JOIN ".join(f"({subquery}) AS f{n}" + (" USING (item_id)" if n else "") for n, (subquery, _) in enumerate(sets))
+        return self._integers(f"SELECT group_concat(f0.item_id) FROM {tables}", [arg for _, args in sets for arg in args])
+
+    # -- search's first stage: item_vectors_codes (core/store/query_index.py) -----------------------------
+    def put_codes(self, rows: Iterable[tuple[int, float, bytes, bytes, bytes]]) -> None:
+        """Rows made by `code_rows`."""
+        self.conn.executemany(
+            f"INSERT INTO {CODES_TABLE}(item_id, mean_scale, mean, query_scales, query_codes) VALUES (?, ?, ?, ?, ?)", rows)
+
+    def add_missing_codes(self, after_item_id: int, limit: int) -> int | None:
+        """Codes for up to `limit` items past `after_item_id` that have none (a catalog from before the codes table),
+        from their stored query vectors; returns the last item id coded, None when no item lacks codes any more."""
+        model = self.recorded_model()
+        if model is None:
+            return None
+        rows = self.conn.execute(
+            f"SELECT items.id, images.query_vectors FROM items JOIN images ON images.id = items.image_id WHERE items.id > ?"
+            f" AND items.id NOT IN (SELECT item_id FROM {CODES_TABLE}) ORDER BY items.id LIMIT ?", (after_item_id, limit)).fetchall()
+        if not rows:
+            return None
+        shape = (model.num_queries, model.dim)
+        self.put_codes(code_rows([r[0] for r in rows], np.stack([np.frombuffer(r[1], QUERY_VECTOR_DTYPE).reshape(shape) for r in rows])))
+        return int(rows[-1][0])
+
+    @_read
+    def change_marks(self) -> tuple[int, int]:
+        """(data_version, total_changes): both stay as they are until another connection or this one writes."""
+        row = self.conn.execute("SELECT (SELECT data_version FROM pragma_data_version), total_changes()").fetchone()
+        return int(row[0]), int(row[1])
+
+    @_read
+    def code_count(self) -> int:
+        return int(self.conn.execute(f"SELECT COUNT(*) FROM {CODES_TABLE}").fetchone()[0])
+
+    @_read
+    def code_seqs(self) -> np.ndarray:
+        return self._integers(f"SELECT group_concat(seq) FROM {CODES_TABLE}")
+
+    @_read
+    def mean_codes(self, after_seq: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """(seqs, item ids, (n, D) int8 means, (n,) their scales) of the codes rows written after `after_seq`, in seq order."""
+        model = self.recorded_model()
+        rows = self.conn.execute(f"SELECT seq, item_id, mean_scale, mean FROM {CODES_TABLE} WHERE seq > ? ORDER BY seq",
+                                 (after_seq,)).fetchall()
+        means = np.frombuffer(b"".join(r[3] for r in rows), dtype=np.int8).reshape(len(rows), model.dim if model else 0)
+        return (np.array([r[0] for r in rows], dtype=np.int64), np.array([r[1] for r in rows], dtype=np.int64),
+                means, np.array([r[2] for r in rows], dtype=np.float32))
+
+    @_read
+    def query_codes(self, seqs: Sequence[int]) -> QueryCodes:
+        """The 4-bit query vectors of these codes rows (by seq: a row replaced since it was chosen is left out)."""
+        model = self.recorded_model()
+        rows = [] if model is None or not len(seqs) else self.conn.execute(
+            f"SELECT item_id, query_scales, query_codes FROM {CODES_TABLE} WHERE seq IN ({','.join('?' * len(seqs))})",
+            [int(seq) for seq in seqs]).fetchall()
+        num_queries, dim = (model.num_queries, model.dim) if model else (0, 0)
+        return QueryCodes(
+            np.array([r[0] for r in rows], dtype=np.int64),
+            np.frombuffer(b"".join(r[1] for r in rows), dtype=np.float16).reshape(len(rows), num_queries).astype(np.float32),
+            np.frombuffer(b"".join(r[2] for r in rows), dtype=np.uint8).reshape(len(rows), num_queries, dim // 2),
+        )
+
+    def _integers(self, sql: str, args: Sequence[Any] = ()) -> np.ndarray:
+        """Integers SQLite joins into one string and numpy parses: 100,000 ids in ~10 ms, where fetching them as rows
+        takes ~60 (bench/search_latency.py's catalog)."""
+        (text,) = self.conn.execute(sql, list(args)).fetchone()
+        return np.fromstring(text or "", dtype=np.int64, sep=",")
+
+
+def _item_sets(categories: Sequence[str], colors: Sequence[str], folder_ids: Sequence[int]) -> list[tuple[str, list[Any]]]:
+    """One subquery of item ids (as `item_id`) with its arguments per filter given: any of the categories, any of the
+    colours, in any of the folders; each runs on an index (tags by kind and value, items by folder)."""
+    sets: list[tuple[str, list[Any]]] = []
+    for kind, values in (("category", categories), ("color", colors)):
+        if values:
+            sets.append((f"SELECT item_id FROM tags WHERE kind = '{kind}' AND value IN ({','.join('?' * len(values))})", list(values)))
+    if folder_ids:
+        sets.append((f"SELECT id AS item_id FROM items WHERE folder_id IN ({','.join('?' * len(folder_ids))})",
+                     [int(folder_id) for folder_id in folder_ids]))
+    return sets

@@ -8,7 +8,8 @@ Repair never edits the damaged file in place: it copies it aside, then builds a 
 the current schema and copies each core table into it in rowid order; where a damaged page stops the
 reading, the rows after it are read from the end backwards (salvaging rows as sqlite3's `.recover`
 does, a table at a time). It then drops rows whose photo or folder was lost and rebuilds the vector
-index from the stored query vectors: the index holds nothing that is not derived from them.
+index (the vec0 table and search's first-stage codes) from the stored query vectors: the index holds
+nothing that is not derived from them.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ import numpy as np
 from desktop_app.core.platform.errors import CatalogError, StorageError, UserError
 from desktop_app.core.platform.units import format_size
 from desktop_app.core.store import backup, db
-from desktop_app.core.store.catalog_store import QUERY_VECTOR_DTYPE, VECTOR_TABLE, CatalogStore, mean_vectors
+from desktop_app.core.store.catalog_store import QUERY_VECTOR_DTYPE, VECTOR_TABLE, CatalogStore, code_rows, mean_vectors
 from desktop_app.core.store.index_lock import index_lock
 from desktop_app.core.store.integrity import check_catalog_file, is_vector_table
 
@@ -285,7 +286,7 @@ _VECTOR_SOURCE = (
 
 
 def _rebuild_vectors(conn: db.Connection) -> int:
-    """One vec0 row per item, its mean vector computed afresh from the photo's query vectors, a batch at a time."""
+    """One vec0 row and one codes row per item, computed afresh from the photo's query vectors, a batch at a time."""
     store = CatalogStore(conn)
     model = store.recorded_model()
     if model is None:
@@ -301,6 +302,7 @@ def _rebuild_vectors(conn: db.Connection) -> int:
                 conn.execute("UPDATE images SET mean_vector = ? WHERE id = ?", (mean.tobytes(), row[2]))
                 conn.execute(f"INSERT INTO {VECTOR_TABLE}(item_id, embedding, category, color, folder_id) VALUES (?, ?, ?, ?, ?)",
                              (row[0], mean.tobytes(), row[4], row[5], row[1]))
+            store.put_codes(code_rows([row[0] for row in rows], queries))
     return len(ids)
 
 
