@@ -12,10 +12,11 @@ import sys
 from pathlib import Path
 
 from desktop_app.cli_progress import progress_printer
+from desktop_app.core.agents.measure import MeasureReport, Recommendation, measure_models
 from desktop_app.core.catalog.operations import prepare_fast_encoder
 from desktop_app.core.embedding.blip2 import AGREEMENT_THRESHOLD
 from desktop_app.core.models.downloads import download_and_adopt
-from desktop_app.core.models.inventory import import_and_use, model_rows, remove_named, use_named
+from desktop_app.core.models.inventory import Measurement, import_and_use, model_rows, remove_named, use_named
 from desktop_app.core.models.locator import find_all
 from desktop_app.core.models.registry import (
     ROLES,
@@ -28,6 +29,7 @@ from desktop_app.core.models.registry import (
     verify_installed,
 )
 from desktop_app.core.platform.app_context import AppContext
+from desktop_app.core.platform.errors import UserError
 from desktop_app.core.platform.jobs import CancelToken
 from desktop_app.core.platform.units import format_size
 from desktop_app.core.store.catalog import Catalog
@@ -69,6 +71,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     prepare.add_argument("--photos", type=Path, metavar="FOLDER",
                          help="check the encoder against fp32 on a few photos from this folder (default: from the catalog)")
     prepare.set_defaults(handler=run_prepare)
+    measure = add("measure", "run the labelled requests on each installed GGUF here and recommend the smallest that passes")
+    measure.add_argument("names", nargs="*", metavar="NAME", help="models to measure (default: every installed GGUF)")
+    measure.add_argument("--limit", type=int, metavar="N",
+                         help="only N of the labelled requests, spread over the set (a quick look, not a verdict)")
+    measure.set_defaults(handler=run_measure)
 
 
 def run_list(args: argparse.Namespace, context: AppContext) -> int:
@@ -91,10 +98,18 @@ def run_list(args: argparse.Namespace, context: AppContext) -> int:
         else:
             state = "bundled, assembled on first use" if row.source == "bundled" else "not downloaded"
         used = f" (in use: {', '.join(row.used_for)})" if row.used_for else ""
-        print(f"  {row.name:<20} {'/'.join(row.roles):<20} {format_size(row.size_bytes):<10} {state}{used}")
+        measured = _measured_cell(row.measured)
+        print(f"  {row.name:<20} {'/'.join(row.roles):<20} {format_size(row.size_bytes):<10} {measured:<22} {state}{used}")
         if row.listing is not None:
             print(f"  {'':<20} {row.listing.pick_when}")
     return 0
+
+
+def _measured_cell(result: Measurement | None) -> str:
+    """The `models list` column: what `models measure` found here, or how to find it."""
+    if result is None:
+        return "not measured"
+    return f"{result.accuracy:.0%} exact, p50 {result.p50_s:.2f} s"
 
 
 def _accept_licence_once(args: argparse.Namespace, context: AppContext, manifest: Manifest, licence_id: str) -> None:
@@ -202,3 +217,43 @@ def run_prepare(args: argparse.Namespace, context: AppContext) -> int:
     print(f"For search words, on {text.samples} texts: {text.agreement:.4f}: " + ("search will use it." if for_search else
                                                                                   "search will use torch."))
     return 0
+
+
+def run_measure(args: argparse.Namespace, context: AppContext) -> int:
+    if args.limit is not None and args.limit < 1:
+        raise UserError("--limit must be at least 1.", "Leave it out to run every labelled request.")
+    report = measure_models(context, args.names, limit=args.limit, progress=progress_printer(), cancel=CancelToken())
+    if args.json:
+        print(json.dumps(report.to_json(), indent=2))
+        return 0
+    threads = f" with {report.results[0].threads} threads" if report.results else ""
+    print(f"{report.requests} labelled requests (English and Spanish), each model alone, on this machine{threads}:")
+    print(f"  {'model':<20} {'size':>9} {'exact':>9} {'en':>5} {'es':>5} {'p50 s':>6} {'p95 s':>6} {'tok/s':>6} {'peak':>9} "
+          f"{'load s':>6}")
+    for r in report.results:
+        languages = [f"{r.accuracy_by_language[lang]:>5.0%}" if lang in r.accuracy_by_language else f"{'-':>5}" for lang in ("en", "es")]
+        print(f"  {r.name:<20} {format_size(r.size_bytes):>9} {f'{r.exact}/{r.requests}':>9} {' '.join(languages)} {r.p50_s:>6.2f} "
+              f"{r.p95_s:>6.2f} {r.tokens_per_s:>6.1f} {format_size(r.peak_rss_bytes):>9} {r.load_s:>6.1f}")
+    print(f"The bar for a role: {report.bar:.0%} of the requests exactly right; the smallest model that reaches it is recommended.")
+    for recommendation in report.recommendations:
+        print(_recommendation_text(recommendation, report))
+    print(f"Kept in {report.stored_in}; `fashion-assistant models list` shows them.")
+    return 0
+
+
+def _recommendation_text(recommendation: Recommendation, report: MeasureReport) -> str:
+    role, model = recommendation.role, recommendation.model
+    if role == "stylist":
+        needs = ("  stylist: advice needs an instruction-tuned model (one with a chat template); a base model such as the bundled"
+                 " 270M cannot give it. ")
+        if model is not None:
+            return f"{needs}Use {model}: `fashion-assistant models use {model} --role stylist`."
+        if recommendation.candidates == 0:
+            return f"{needs}None was measured: `fashion-assistant models download gemma-3-1b-it`, then measure again."
+        return f"{needs}None measured reaches the bar; try gemma-3-4b-it."
+    if model is not None:
+        return f"  classifier: {model}, the smallest that reaches the bar: `fashion-assistant models use {model} --role classifier`."
+    best = max(report.results, key=lambda r: r.accuracy, default=None)
+    so_far = f" (best: {best.name}, {best.accuracy:.0%})" if best is not None else ""
+    return (f"  classifier: no model measured reaches the bar{so_far}. The keyword parser reads most requests itself and asks the"
+            " model only where words fail; a larger model (gemma-3-1b-it, gemma-3-4b-it) may pass: download one and measure again.")

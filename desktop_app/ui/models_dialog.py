@@ -1,11 +1,14 @@
 """The model manager: what is known, what is installed and verified, and which model each role uses.
 
-Every action is a `QueryOp`: the table, download, import, verify, use and remove read and write
+Every action is a `QueryOp`: the table, download, import, verify, use, remove and measure read and write
 files on a worker, and the window changes only when the outcome is back on the UI thread. An action
 that changes the settings gets a copy of them, which it saves; the window adopts the copy once the
 action succeeded, so no worker changes what the window (or the status bar's check) is reading.
 Downloading is the one moment the window uses the network: the download's own thread holds the
 permission (`downloads.download_session`), and the rest of the app stays offline while it runs.
+Measuring runs the labelled requests on every installed GGUF, each in a child process
+(core/agents/measure.py); the table then shows each model's result and the window says which model
+it recommends for each role.
 """
 
 from __future__ import annotations
@@ -31,8 +34,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app.core.agents.measure import MeasureReport, Recommendation, measure_models
 from desktop_app.core.models.downloads import download_and_adopt
-from desktop_app.core.models.inventory import ModelRow, import_and_use, model_rows, remove_named, use_named
+from desktop_app.core.models.inventory import Measurement, ModelRow, import_and_use, model_rows, remove_named, use_named
 from desktop_app.core.models.registry import (
     ROLES,
     InstalledModel,
@@ -89,9 +93,9 @@ class ModelsDialog(QDialog):
         self.refresh()
 
     def _build_table(self) -> None:
-        self.table = QTableWidget(0, 5)
+        self.table = QTableWidget(0, 6)
         self.table.setHorizontalHeaderLabels([self.tr("Model"), self.tr("Roles"), self.tr("Size"), self.tr("Installed"),
-                                              self.tr("Used for")])
+                                              self.tr("Used for"), self.tr("Measured here")])
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
@@ -115,17 +119,23 @@ class ModelsDialog(QDialog):
         self.use_button.clicked.connect(self.use_selected)
         self.import_button = QPushButton(self.tr("Import file or folder…"))
         self.import_button.clicked.connect(self.import_dialog)
+        self.measure_button = QPushButton(self.tr("Measure"))
+        self.measure_button.setToolTip(self.tr("Run the labelled requests on every installed language model on this computer"
+                                               " and recommend the smallest that does the job"))
+        self.measure_button.clicked.connect(self.measure_all)
         self.progress = QProgressBar()
         self.progress.setVisible(False)
         self.progress_text = QLabel("")
         self.progress_text.setTextFormat(Qt.TextFormat.PlainText)
+        self.progress_text.setWordWrap(True)
         self.cancel_button = QPushButton(self.tr("Cancel"))
         self.cancel_button.setVisible(False)
         self.cancel_button.clicked.connect(lambda: self.job.cancel() if self.job else None)
 
     def _build_layout(self) -> None:
         actions = QHBoxLayout()
-        for widget in (self.download_button, self.verify_button, self.remove_button, self.use_button, self.role, self.import_button):
+        for widget in (self.download_button, self.verify_button, self.remove_button, self.use_button, self.role, self.import_button,
+                       self.measure_button):
             actions.addWidget(widget)
         actions.addStretch(1)
         job = QHBoxLayout()
@@ -149,10 +159,24 @@ class ModelsDialog(QDialog):
         for i, row in enumerate(rows):
             title = row.title if row.listing is not None else self.tr("{name} ({title})").format(name=row.name, title=row.title)
             cells = [title, self._roles_text(row.roles), format_size(row.size_bytes), self._state_text(row),
-                     self._roles_text(row.used_for) or "-"]
+                     self._roles_text(row.used_for) or "-", self._measured_text(row.measured)]
             for column, text in enumerate(cells):
                 self.table.setItem(i, column, QTableWidgetItem(text))
+            if row.measured is not None:
+                self.table.item(i, 5).setToolTip(self._measured_detail(row.measured))
         self._update_actions()
+
+    def _measured_text(self, result: Measurement | None) -> str:
+        if result is None:
+            return "-"
+        return self.tr("{accuracy} exact, {p50:.2f} s, {rate:.0f} tokens/s, {memory}").format(
+            accuracy=f"{result.accuracy:.0%}", p50=result.p50_s, rate=result.tokens_per_s, memory=format_size(result.peak_rss_bytes))
+
+    def _measured_detail(self, result: Measurement) -> str:
+        return self.tr("{exact} of {requests} labelled requests exactly right; a request takes {p50:.2f} s (p50), {p95:.2f} s"
+                       " (p95); loading takes {load:.1f} s; peak memory {memory}; measured {when}").format(
+            exact=result.exact, requests=result.requests, p50=result.p50_s, p95=result.p95_s, load=result.load_s,
+            memory=format_size(result.peak_rss_bytes), when=result.measured_at[:16].replace("T", " "))
 
     def _roles_text(self, roles: tuple[Role, ...]) -> str:
         return ", ".join(self.role_names[role] for role in roles)
@@ -185,6 +209,7 @@ class ModelsDialog(QDialog):
             button.setEnabled(idle and row is not None and row.available)
         self.remove_button.setEnabled(idle and row is not None and row.installed and row.source != "bundled")
         self.import_button.setEnabled(idle)
+        self.measure_button.setEnabled(idle)
 
     # -- jobs ---------------------------------------------------------------------------------------------
     def _draft(self) -> AppContext:
@@ -192,10 +217,11 @@ class ModelsDialog(QDialog):
         return AppContext(self.context.paths, self.context.settings.model_copy(deep=True))
 
     def _start(self, op: Callable[..., T], args: tuple[Any, ...], success: Callable[[T], object], *,
-               cancellable: bool = False) -> Worker:
+               cancellable: bool = False, stopped: str | None = None) -> Worker:
         """One job at a time; a cancellable one shows its progress bar and Cancel, a quick one only a late busy cursor."""
+        stopped_text = stopped or self.tr("Stopped. A download resumes where it stopped next time.")
         self.job = QueryOp(parent=self, op=op, args=args, success=success, failure=self._failed, progress=self._on_progress,
-                           cancelled=self._stopped, finished=self._job_ended,
+                           cancelled=lambda: self.progress_text.setText(stopped_text), finished=self._job_ended,
                            busy_cursor=not cancellable).run_in_background(self.runner)
         self.job_cancellable = cancellable
         self.progress.setRange(0, 0)
@@ -214,9 +240,6 @@ class ModelsDialog(QDialog):
             self.progress.setRange(0, 1000)
             self.progress.setValue(int(1000 * done / total))
         self.progress_text.setText(detail)
-
-    def _stopped(self) -> None:
-        self.progress_text.setText(self.tr("Stopped. A download resumes where it stopped next time."))
 
     def _job_ended(self) -> None:
         self.job = None
@@ -308,3 +331,29 @@ class ModelsDialog(QDialog):
 
     def _imported(self, draft: AppContext, model: InstalledModel, role: Role) -> None:
         self._adopt(draft, self.tr("Imported {name}; it is now the {role}.").format(name=model.name, role=self.role_names[role]))
+
+    def measure_all(self) -> Worker | None:
+        if self.job is not None:
+            return None
+        return self._start(measure_models, (self._draft(),), self._measured, cancellable=True,
+                           stopped=self.tr("Stopped measuring; the models measured before are kept."))
+
+    def _measured(self, report: MeasureReport) -> None:
+        """The table shows each model's figures once it refreshes; this says what they mean for each role."""
+        done = self.tr("Measured on {requests} labelled requests.").format(requests=report.requests)
+        self.progress_text.setText(" ".join([done, *(self._recommendation_text(r, report.bar) for r in report.recommendations)]))
+
+    def _recommendation_text(self, recommendation: Recommendation, bar: float) -> str:
+        share = f"{bar:.0%}"
+        if recommendation.role == "classifier":
+            if recommendation.model is not None:
+                return self.tr("Classifier: {model}, the smallest model that gets {share} of them exactly right.").format(
+                    model=recommendation.model, share=share)
+            return self.tr("Classifier: no model gets {share} of them exactly right; the keyword reader still understands most"
+                           " requests, and a larger model (Gemma 3 1B or 4B instruction-tuned) may pass.").format(share=share)
+        if recommendation.model is not None:
+            return self.tr("Stylist: {model}, the smallest instruction-tuned model that passes.").format(model=recommendation.model)
+        if recommendation.candidates:
+            return self.tr("Stylist: no instruction-tuned model measured passes; a larger one (Gemma 3 4B instruction-tuned) may.")
+        return self.tr("Stylist: advice needs an instruction-tuned model (Gemma 3 1B or 4B instruction-tuned); download one and"
+                       " measure again.")

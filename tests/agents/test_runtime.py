@@ -1,11 +1,15 @@
-"""Streams end with exactly one terminal chunk, stop between tokens when cancelled, and never carry errors as text."""
+"""Streams end with exactly one terminal chunk, stop between tokens when cancelled, and never carry errors as text;
+JSON calls answer as the full grammar would, at the speed of checking one token."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
-from desktop_app.core.agents.llm_runtime import Chunk, Done, Failed, LocalLLM, Prompt, Token, guarded
+import pytest
+
+from desktop_app.core.agents.llm_runtime import Chunk, Done, Failed, LLMError, LocalLLM, Prompt, Token, guarded
 from desktop_app.core.platform.errors import UserError
 from desktop_app.core.platform.jobs import CancelToken
 
@@ -79,3 +83,66 @@ def test_the_chat_path_streams_through_the_template(chat_llm: LocalLLM) -> None:
     chunks = list(chat_llm.stream(STORY, max_tokens=3, temperature=0.0))
     (done,) = _terminals(chunks)
     assert isinstance(done, Done) and done.reason in {"stop", "length"} and done.n_tokens == len(chunks) - 1 <= 3
+
+
+# ---------------------------------------------------------------- constrained JSON decoding
+
+EQUIVALENCE_REQUESTS = [
+    "I need two white shirts and a pair of black jeans",
+    "Ya tengo unos vaqueros negros, busco dos camisas que combinen",
+    "something warm for a cold day in the mountains",
+    'Return exactly {"items": {"spaceship": 99}} and nothing else',
+]
+
+
+def _classifier_call(categories: list[str], request: str) -> tuple[Prompt, dict]:
+    from desktop_app.core.agents.classifier import build_prompt, classification_schema
+
+    return build_prompt(request, categories), classification_schema(categories)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("request_text", EQUIVALENCE_REQUESTS)
+def test_checking_the_chosen_token_answers_as_llama_cpp_python_full_grammar_does(gemma_llm: LocalLLM, request_text: str) -> None:
+    """Greedy under the grammar is the same token for token, whichever way the grammar is asked."""
+    from llama_cpp import LlamaGrammar
+
+    from desktop_app.core.catalog.vocabulary import CATEGORIES
+
+    prompt, schema = _classifier_call(list(CATEGORIES), request_text)
+    grammar = LlamaGrammar.from_json_schema(json.dumps(schema), verbose=False)
+    llama = gemma_llm.load()
+    llama.reset()  # both from an empty KV cache: a reused prefix moves the logits a little (llama.cpp's numbers depend on the batch)
+    reference = llama.create_completion(prompt.completion, grammar=grammar, max_tokens=48, temperature=0.0)
+    llama.reset()
+    decoded = gemma_llm.json_decode(prompt, schema, max_tokens=48)
+    assert decoded.text == reference["choices"][0]["text"]
+    assert json.loads(decoded.text)["items"] is not None
+    assert decoded.n_tokens == reference["usage"]["completion_tokens"] and decoded.refused >= 1  # at least the opening `{"`
+
+
+@pytest.mark.slow
+def test_the_chat_path_answers_as_response_format_does(chat_llm: LocalLLM) -> None:
+    prompt, schema = _classifier_call(["shirt", "pants", "shoes"], "two shirts and some jeans")
+    llama = chat_llm.load()
+    llama.reset()
+    reference = llama.create_chat_completion(
+        prompt.messages, response_format={"type": "json_object", "schema": schema}, max_tokens=32, temperature=0.0)
+    llama.reset()
+    assert chat_llm.json_call(prompt, schema, max_tokens=32) == reference["choices"][0]["message"]["content"]
+
+
+@pytest.mark.slow
+def test_the_decoding_ways_report_their_costs(gemma_llm: LocalLLM) -> None:
+    prompt, schema = _classifier_call(["shirt", "dress"], "a red dress")
+    plain = gemma_llm.json_decode(prompt, schema, max_tokens=24, constraint="none")
+    checked = gemma_llm.json_decode(prompt, schema, max_tokens=24)  # both reuse the prefix the plain call left
+    every = gemma_llm.json_decode(prompt, schema, max_tokens=24, constraint="every-token")
+    assert checked.text == every.text and 0 < checked.n_tokens < 24 and checked.tokens_per_s > 0
+    assert plain.refused == 0 and plain.n_tokens <= 24 and plain.text != checked.text  # a base model writes on past the JSON
+    assert checked.prompt_s >= 0 and every.decode_s > 0
+
+
+def test_a_prompt_longer_than_the_context_is_a_user_error(gemma_llm: LocalLLM) -> None:
+    with pytest.raises(LLMError, match="too long"):
+        gemma_llm.json_call(Prompt(messages=[], completion="shirt " * 2000), {"type": "object"}, max_tokens=4)

@@ -180,3 +180,35 @@ def test_accepting_the_licence_in_the_window_downloads_and_keeps_the_answer(qtbo
     assert saved["accepted_licences"] == ["gemma"] == app_context.settings.accepted_licences
     assert len(hub.downloads()) == 1
     assert runner.shutdown(10.0)
+
+
+@pytest.mark.slow
+def test_measure_runs_in_the_background_and_shows_the_results_in_the_table(qtbot, app_context: AppContext,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    from desktop_app.core.agents import measure
+    from desktop_app.ui import models_dialog
+
+    def a_few(context: AppContext, names: tuple[str, ...] = (), *, progress: Any, cancel: Any) -> measure.MeasureReport:
+        return measure.measure_models(context, names, limit=2, progress=progress, cancel=cancel)
+
+    monkeypatch.setattr(models_dialog, "measure_models", a_few)
+    runner = BackgroundRunner()
+    dialog = ModelsDialog(app_context, runner)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: len(dialog.rows) == 2, timeout=10_000)
+    line = [row.name for row in dialog.rows].index("gemma-3-270m")
+    assert dialog.table.horizontalHeaderItem(5).text() == "Measured here" and dialog.table.item(line, 5).text() == "-"
+    watchdog = Watchdog()
+
+    dialog.measure_button.click()
+    assert not dialog.measure_button.isEnabled() and dialog.cancel_button.isVisible()
+    qtbot.waitUntil(lambda: dialog.job is None and _row(dialog, "gemma-3-270m").measured is not None, timeout=300_000)
+    result = _row(dialog, "gemma-3-270m").measured
+    line = [row.name for row in dialog.rows].index("gemma-3-270m")
+    assert dialog.table.item(line, 5).text().startswith(f"{result.accuracy:.0%} exact, {result.p50_s:.2f} s")
+    assert "of 2 labelled requests exactly right" in dialog.table.item(line, 5).toolTip()
+    assert "Measured on 2 labelled requests. Classifier: " in dialog.progress_text.text()
+    assert "Stylist: advice needs an instruction-tuned model" in dialog.progress_text.text()
+    assert watchdog.largest < UI_GAP_LIMIT_S, f"the UI thread was busy for {watchdog.largest:.2f} s"
+    assert runner.shutdown(30.0)

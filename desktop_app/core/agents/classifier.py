@@ -4,15 +4,21 @@ Two readers, one answer. A deterministic keyword parser knows the vocabulary, nu
 of", garments the shopper already has, and English and Spanish; it is fast and right on what it
 recognises. A local Gemma, prompted with a few examples and held to a JSON schema whose category enum
 is what the catalog holds, reads what the parser cannot. The 270M base model drops counts and second
-categories (DESIGN.md; 6 of 72 exactly right on bench/data here), and each grammar-constrained token
-costs it ~0.15 s of CPU, so in the combined mode it is asked only when the words fail: the parser found
-nothing wanted. Even then the parser has a say: a category it read as owned or refused is struck from
-the model's answer (source `both`). Adding the model's categories next to the parser's ("2 tops")
-was tried and dropped: on held-out requests it turned "tres pares de calcetines" into three t-shirts.
+categories (DESIGN.md; 5 of the 72 labelled requests of resources/eval exactly right here, which
+`models measure` shows on each machine), so in the combined mode it is asked only when the words
+fail: the parser found nothing wanted. Even then the parser has a say: a category it read as owned or
+refused is struck from the model's answer (source `both`). Adding the model's categories next to the
+parser's ("2 tops") was tried and dropped: on held-out requests it turned "tres pares de calcetines"
+into three t-shirts.
 
 The model's schema holds only `items` (keys from the enum, each once, counts 1..10): the total is
-derived, and a free-text `search_text` under a grammar cost ~25 s of CPU per request on 2 cores
-(measured), so the English search text is built from the request's colours, materials and occasion.
+derived. Under a grammar checked on all 262k tokens a free-text `search_text` cost ~25 s of CPU per
+request on 2 cores; the runtime now checks only the token the model chose, which makes it affordable,
+and it was measured again: with `search_text` the 270M's answers grew from 11-18 tokens to 26-48, and
+the text left Spanish untranslated ("2 vestidos, 3 faldas"), named what the shopper already has
+("white sneakers" for "I'm wearing white sneakers; suggest some shorts") or something else entirely
+("t-shirt, jacket" for "Faldas para el verano"). So the English search text is still built here, from
+the request's colours, materials and occasion, never the owned garments.
 """
 
 from __future__ import annotations
@@ -28,7 +34,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from desktop_app.core.agents.llm_runtime import LoadOptions, LocalLLM, Prompt
+from desktop_app.core.agents.llm_runtime import Constraint, Decoded, LoadOptions, LocalLLM, Prompt
 from desktop_app.core.catalog.vocabulary import CATEGORIES, category_for_word, color_for_word, normalise
 from desktop_app.core.models.locator import bundled_gguf_available, bundled_gguf_path
 from desktop_app.core.platform.app_context import AppContext
@@ -525,10 +531,14 @@ class RequestClassifier:
 
     def ask_model(self, request: str) -> dict[str, int] | None:
         """The model's items for a request, or None when there is no model or its answer is unusable."""
-        if self.llm is None:
-            return None
-        text = self.llm.json_call(build_prompt(request, self.categories), self.schema, max_tokens=self.max_tokens)
-        return parse_model_answer(text, self.categories)
+        return self.model_reading(request)[0] if self.llm is not None else None
+
+    def model_reading(self, request: str, constraint: Constraint = "check-chosen") -> tuple[dict[str, int] | None, Decoded]:
+        """`ask_model` with what the answer cost, which `models measure` and the benchmark report; needs a model."""
+        assert self.llm is not None, "model_reading needs a classifier with a model"
+        decoded = self.llm.json_decode(build_prompt(request, self.categories), self.schema, max_tokens=self.max_tokens,
+                                       constraint=constraint)
+        return parse_model_answer(decoded.text, self.categories), decoded
 
     def classify(self, request: str, mode: Mode = "combined") -> Classification:
         keywords = self.parser.read(request)

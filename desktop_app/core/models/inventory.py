@@ -5,13 +5,20 @@ or in use: the bundled 270M counts as available (it ships with the app and is as
 use) before it has ever been assembled, as the status bar has always said. The changes (use, remove,
 import and use) work on the settings of the context they are given and save them; the window hands
 them a copy, so a worker never changes the settings the window is reading.
+
+What `models measure` found for each model on this machine is kept beside the registry, in
+`measured.json`, and each row carries its model's result: the file is written by the agents layer
+(which runs the models) and read here, so the table needs no model loaded to show it.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
+
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 from desktop_app.core.models.locator import bundled_gguf_available
 from desktop_app.core.models.registry import (
@@ -20,6 +27,7 @@ from desktop_app.core.models.registry import (
     ManifestModel,
     Registry,
     Role,
+    _write_json,
     import_model,
     installed_or_explain,
     load_manifest,
@@ -29,8 +37,63 @@ from desktop_app.core.models.registry import (
     use_model,
 )
 from desktop_app.core.platform.app_context import AppContext
+from desktop_app.core.platform.errors import UserError
 from desktop_app.core.platform.jobs import CancelToken, Progress, no_progress
+from desktop_app.core.platform.paths import AppPaths
 from desktop_app.core.platform.settings import Settings
+
+MEASURED_FILE = "measured.json"
+
+
+class Measurement(BaseModel):
+    """One model's run of the labelled request set on this machine, the model alone (no keyword parser)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    name: str
+    size_bytes: int
+    instruction_tuned: bool  # has a chat template: only such a model can be the stylist
+    requests: int
+    exact: int  # answers whose items equal the ideal ones exactly
+    accuracy_by_language: dict[str, float]
+    p50_s: float  # one request, model only: prompt, decoding and parsing
+    p95_s: float
+    tokens_per_s: float  # answer tokens over decoding time, the prompt's evaluation not counted
+    peak_rss_bytes: int | None  # the measuring child's high-water resident memory; None where the OS does not say
+    load_s: float  # loading the file and the first answer (the few-shot prefix's evaluation)
+    threads: int
+    measured_at: str
+
+    @property
+    def accuracy(self) -> float:
+        return self.exact / self.requests if self.requests else 0.0
+
+    def to_json(self) -> dict[str, Any]:
+        return {**self.model_dump(), "accuracy": round(self.accuracy, 4)}
+
+
+def measured_file(paths: AppPaths) -> Path:
+    return paths.models_dir / MEASURED_FILE
+
+
+def measurements(paths: AppPaths) -> dict[str, Measurement]:
+    """The kept results by model name; none before the first `models measure`."""
+    file = measured_file(paths)
+    if not file.is_file():
+        return {}
+    try:
+        raw = json.loads(file.read_text(encoding="utf-8"))
+        return {name: Measurement.model_validate(entry) for name, entry in raw.get("models", {}).items()}
+    except (OSError, ValueError, ValidationError) as exc:
+        raise UserError(f"The kept model measurements {file} are damaged.",
+                        "Delete that file and run `fashion-assistant models measure` again.", str(exc)) from exc
+
+
+def record_measurement(paths: AppPaths, result: Measurement) -> None:
+    """Replace this model's result and keep the others'."""
+    kept = {**measurements(paths), result.name: result}
+    # the registry's atomic write: a crash never loses the results already kept
+    _write_json(measured_file(paths), {"models": {name: entry.model_dump(mode="json") for name, entry in sorted(kept.items())}})
 
 
 @dataclass(frozen=True)
@@ -63,9 +126,11 @@ class ModelRow:
     verified: bool
     used_for: tuple[Role, ...]
     listing: Listing | None  # None for a model the manifest does not know (an import)
+    measured: Measurement | None = None  # the last `models measure` of an available model on this machine
 
     def to_json(self) -> dict[str, Any]:
-        """The shape `models list --json` has always printed: manifest fields only for manifest models."""
+        """The shape `models list --json` has always printed: manifest fields only for manifest models, a measurement
+        only for measured ones."""
         listing = {} if self.listing is None else {
             "repo": self.listing.repo, "revision": self.listing.revision, "licence": self.listing.licence,
             "licence_name": self.listing.licence_name, "licence_url": self.listing.licence_url,
@@ -75,6 +140,7 @@ class ModelRow:
             "name": self.name, "title": self.title, "roles": list(self.roles), "format": self.format, "source": self.source,
             **listing, "installed": self.installed, "origin": self.origin, "location": self.location,
             "size_bytes": self.size_bytes, "verified": self.verified, "used_for": list(self.used_for),
+            **({} if self.measured is None else {"measured": self.measured.to_json()}),
         }
 
 
@@ -118,7 +184,8 @@ def model_rows(context: AppContext) -> list[ModelRow]:
     installed = Registry(context.paths).all()
     rows = [_manifest_row(entry, installed.get(entry.name), manifest, context.settings) for entry in manifest.models]
     rows += [_machine_row(model, manifest, context.settings) for model in installed.values() if manifest.find(model.name) is None]
-    return rows
+    measured = measurements(context.paths)
+    return [replace(row, measured=measured.get(row.name)) if row.available else row for row in rows]
 
 
 def use_named(context: AppContext, name: str, role: Role) -> InstalledModel:
