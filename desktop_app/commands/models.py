@@ -10,13 +10,9 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from desktop_app.cli_progress import progress_printer
-from desktop_app.core.agents.measure import MeasureReport, Recommendation, measure_models
-from desktop_app.core.catalog.operations import prepare_fast_encoder
-from desktop_app.core.embedding.blip2 import AGREEMENT_THRESHOLD
-from desktop_app.core.models.downloads import download_and_adopt
-from desktop_app.core.models.inventory import Measurement, import_and_use, model_rows, remove_named, use_named
 from desktop_app.core.models.locator import find_all
 from desktop_app.core.models.registry import (
     ROLES,
@@ -32,7 +28,10 @@ from desktop_app.core.platform.app_context import AppContext
 from desktop_app.core.platform.errors import UserError
 from desktop_app.core.platform.jobs import CancelToken
 from desktop_app.core.platform.units import format_size
-from desktop_app.core.store.catalog import Catalog
+
+if TYPE_CHECKING:  # the CLI imports every command to build its parser: the heavy parts load only to run
+    from desktop_app.core.agents.measure import MeasureReport, Recommendation
+    from desktop_app.core.models.inventory import Measurement
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -79,6 +78,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run_list(args: argparse.Namespace, context: AppContext) -> int:
+    from desktop_app.core.models.inventory import model_rows
+
     current = [status.to_json() for status in find_all(context.settings, context.paths)]
     rows = model_rows(context)
     if args.json:
@@ -129,6 +130,8 @@ def _accept_licence_once(args: argparse.Namespace, context: AppContext, manifest
 
 
 def run_download(args: argparse.Namespace, context: AppContext) -> int:
+    from desktop_app.core.models.downloads import download_and_adopt
+
     manifest = load_manifest()
     entry = manifest.get(args.name)
     if entry.source == "hub":
@@ -166,6 +169,8 @@ def run_verify(args: argparse.Namespace, context: AppContext) -> int:
 
 
 def run_import(args: argparse.Namespace, context: AppContext) -> int:
+    from desktop_app.core.models.inventory import import_and_use
+
     model = import_and_use(context, args.path, args.role, args.name, progress=progress_printer())
     if args.json:
         print(json.dumps({"model": model.model_dump(mode="json"), "now_used_for": [args.role]}, indent=2))
@@ -175,6 +180,8 @@ def run_import(args: argparse.Namespace, context: AppContext) -> int:
 
 
 def run_use(args: argparse.Namespace, context: AppContext) -> int:
+    from desktop_app.core.models.inventory import use_named
+
     model = use_named(context, args.name, args.role)
     if args.json:
         print(json.dumps({"model": model.name, "role": args.role}))
@@ -184,6 +191,8 @@ def run_use(args: argparse.Namespace, context: AppContext) -> int:
 
 
 def run_remove(args: argparse.Namespace, context: AppContext) -> int:
+    from desktop_app.core.models.inventory import remove_named
+
     model, reset = remove_named(context, args.name)
     if args.json:
         print(json.dumps({"removed": model.name, "deleted_files": model.origin == "downloaded", "roles_reset": reset}))
@@ -196,6 +205,10 @@ def run_remove(args: argparse.Namespace, context: AppContext) -> int:
 
 
 def run_prepare(args: argparse.Namespace, context: AppContext) -> int:
+    from desktop_app.core.catalog.operations import prepare_fast_encoder
+    from desktop_app.core.embedding.blip2 import AGREEMENT_THRESHOLD
+    from desktop_app.core.store.catalog import Catalog
+
     with Catalog.open(context.paths.db_path) as catalog:
         vision, text = prepare_fast_encoder(catalog, context, blip2=args.blip2, photos=args.photos, progress=progress_printer(),
                                             cancel=CancelToken())
@@ -220,6 +233,8 @@ def run_prepare(args: argparse.Namespace, context: AppContext) -> int:
 
 
 def run_measure(args: argparse.Namespace, context: AppContext) -> int:
+    from desktop_app.core.agents.measure import measure_models
+
     if args.limit is not None and args.limit < 1:
         raise UserError("--limit must be at least 1.", "Leave it out to run every labelled request.")
     report = measure_models(context, args.names, limit=args.limit, progress=progress_printer(), cancel=CancelToken())
