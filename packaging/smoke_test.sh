@@ -118,7 +118,9 @@ if [ "$OS" = linux ] && [ "${FA_SMOKE_STRACE:-1}" = 1 ] && command -v strace >/d
 fi
 network_attempts() {
   awk '/(connect|sendto|sendmsg)\(/ {
-    if ($0 ~ /htons\(53\)/ || $0 ~ /nscd\/socket/) { print; next }
+    if ($0 ~ /htons\(53\)/) { print; next }
+    # nscd also answers user and group lookups: only a reachable one could have resolved a host name
+    if ($0 ~ /nscd\/socket/) { if ($0 !~ /= -1 /) print; next }
     if (match($0, /inet_addr\("[^"]+"\)/)) { a = substr($0, RSTART + 11, RLENGTH - 13); if (a !~ /^127\./) print; next }
     if (match($0, /inet_pton\(AF_INET6, "[^"]+"/)) { a = substr($0, RSTART + 21, RLENGTH - 22); if (a != "::1" && a !~ /^::ffff:127\./) print }
   }' "$1"
