@@ -13,12 +13,11 @@ What `models measure` found for each model on this machine is kept beside the re
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict
 
 from desktop_app.core.models.locator import bundled_gguf_available
 from desktop_app.core.models.registry import (
@@ -27,17 +26,17 @@ from desktop_app.core.models.registry import (
     ManifestModel,
     Registry,
     Role,
-    _write_json,
     import_model,
     installed_or_explain,
     load_manifest,
     model_roles,
+    read_records,
     remove_model,
     roles_using,
     use_model,
+    write_records,
 )
 from desktop_app.core.platform.app_context import AppContext
-from desktop_app.core.platform.errors import UserError
 from desktop_app.core.platform.jobs import CancelToken, Progress, no_progress
 from desktop_app.core.platform.paths import AppPaths
 from desktop_app.core.platform.settings import Settings
@@ -78,22 +77,15 @@ def measured_file(paths: AppPaths) -> Path:
 
 def measurements(paths: AppPaths) -> dict[str, Measurement]:
     """The kept results by model name; none before the first `models measure`."""
-    file = measured_file(paths)
-    if not file.is_file():
-        return {}
-    try:
-        raw = json.loads(file.read_text(encoding="utf-8"))
-        return {name: Measurement.model_validate(entry) for name, entry in raw.get("models", {}).items()}
-    except (OSError, ValueError, ValidationError) as exc:
-        raise UserError(f"The kept model measurements {file} are damaged.",
-                        "Delete that file and run `fashion-assistant models measure` again.", str(exc)) from exc
+    return read_records(measured_file(paths), Measurement, "The kept model measurements",
+                        "Delete that file and run `fashion-assistant models measure` again.")
 
 
 def record_measurement(paths: AppPaths, result: Measurement) -> None:
     """Replace this model's result and keep the others'."""
     kept = {**measurements(paths), result.name: result}
     # the registry's atomic write: a crash never loses the results already kept
-    _write_json(measured_file(paths), {"models": {name: entry.model_dump(mode="json") for name, entry in sorted(kept.items())}})
+    write_records(measured_file(paths), kept)
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ import logging
 import os
 import re
 import shutil
+from collections.abc import Mapping
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Literal, TypeVar
@@ -193,7 +194,7 @@ class Registry:
         self.file = paths.models_dir / INSTALLED_FILE
 
     def all(self) -> dict[str, InstalledModel]:
-        return _read_records(self.file, InstalledModel, "The list of installed models",
+        return read_records(self.file, InstalledModel, "The list of installed models",
                              "Delete that file and download or import the models again.")
 
     def get(self, name: str) -> InstalledModel | None:
@@ -210,7 +211,7 @@ class Registry:
         self._write(models)
 
     def _write(self, models: dict[str, InstalledModel]) -> None:
-        _write_json(self.file, {"models": {name: model.model_dump(mode="json") for name, model in sorted(models.items())}})
+        write_records(self.file, models)
 
     def by_location(self, location: str | Path) -> InstalledModel | None:
         wanted = _same_path_key(location)
@@ -237,7 +238,7 @@ class TrustStore:
         self.file = paths.models_dir / TRUST_FILE
 
     def all(self) -> dict[str, TrustRecord]:
-        return _read_records(self.file, TrustRecord, "The record of trusted model downloads",
+        return read_records(self.file, TrustRecord, "The record of trusted model downloads",
                              "Restore it from a backup, or delete it to trust the next download of each model.")
 
     def get(self, name: str) -> TrustRecord | None:
@@ -246,7 +247,7 @@ class TrustStore:
     def record(self, name: str, record: TrustRecord) -> None:
         records = self.all()
         records[name] = record
-        _write_json(self.file, {"models": {key: value.model_dump(mode="json") for key, value in sorted(records.items())}})
+        write_records(self.file, records)
 
 
 def untrusted_files(model: InstalledModel, trusted: TrustRecord | None) -> list[str]:
@@ -259,7 +260,7 @@ def untrusted_files(model: InstalledModel, trusted: TrustRecord | None) -> list[
     return problems
 
 
-def _read_records(file: Path, kind: type[RecordT], what: str, hint: str) -> dict[str, RecordT]:
+def read_records(file: Path, kind: type[RecordT], what: str, hint: str) -> dict[str, RecordT]:
     """`{"models": {name: record}}` from `file` (none when it does not exist yet); a damaged file is one message."""
     if not file.is_file():
         return {}
@@ -270,10 +271,11 @@ def _read_records(file: Path, kind: type[RecordT], what: str, hint: str) -> dict
         raise UserError(f"{what} {file} is damaged.", hint, str(exc)) from exc
 
 
-def _write_json(file: Path, payload: dict) -> None:
-    """Atomically: a crash while writing never loses the records already there."""
+def write_records(file: Path, records: Mapping[str, BaseModel]) -> None:
+    """Atomically, as `{"models": {name: record}}`: a crash while writing never loses the records already there."""
     file.parent.mkdir(parents=True, exist_ok=True)
     tmp = file.with_name(file.name + ".tmp")
+    payload = {"models": {name: record.model_dump(mode="json") for name, record in sorted(records.items())}}
     tmp.write_text(json.dumps(payload, indent=2), encoding="utf-8")
     os.replace(tmp, file)
 
