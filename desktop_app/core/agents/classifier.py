@@ -564,9 +564,10 @@ def classifier_gguf(context: AppContext, override: str | Path | None = None) -> 
 def open_classifier(context: AppContext, categories: Sequence[str] | None = None, override: str | Path | None = None,
                     ) -> RequestClassifier:
     """A classifier over `categories`, the caller's catalog's (None or empty: the default vocabulary, as before there
-    is a catalog); a GGUF that was asked for is header-checked now, not at first use."""
+    is a catalog). A GGUF the user chose is header-checked now, so a wrong file fails before any request; the bundled
+    one was verified when installed, and reading its header and vocabulary (0.3 s) would slow every keyword-only call."""
     path = classifier_gguf(context, override)
     llm = LocalLLM(path, LoadOptions(n_ctx=1024, n_threads=context.settings.threads)) if path is not None else None
-    if llm is not None:
+    if llm is not None and (override or context.settings.classifier_gguf):
         llm.info  # noqa: B018 - raises BadModelFileError for a file that is not a usable GGUF
     return RequestClassifier(llm, categories)
