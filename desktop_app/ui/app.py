@@ -28,6 +28,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--data-dir", help="folder for the catalog, settings, models and logs")
     parser.add_argument("--db", help="catalog file to use instead of the one in the data folder")
     parser.add_argument("--self-test", action="store_true", help="open the window, load the catalog, check models, exit 0 when usable")
+    parser.add_argument("--check-libraries", action="store_true",
+                        help="only check that the system has the libraries the window needs (Linux X11), exit 0 when it has")
     return parser
 
 

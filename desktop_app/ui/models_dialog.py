@@ -48,6 +48,7 @@ from desktop_app.core.models.registry import (
     load_manifest,
     verify_installed,
 )
+from desktop_app.core.models.terms import GEMMA_LICENCE, require_terms_to_measure
 from desktop_app.core.platform.app_context import AppContext
 from desktop_app.core.platform.jobs import CancelToken, Progress
 from desktop_app.core.platform.paths import AppPaths
@@ -63,6 +64,13 @@ def _download(context: AppContext, name: str, progress: Progress, cancel: Cancel
     """The settings are saved first, so a licence accepted in the window is kept even when the download fails."""
     context.save_settings()
     return download_and_adopt(context, load_manifest(), name, progress=progress, cancel=cancel)[0]
+
+
+def _measure(context: AppContext, progress: Progress, cancel: CancelToken) -> MeasureReport:
+    """The bundled model is measured too, once its terms are accepted (the settings, saved first, keep that answer)."""
+    require_terms_to_measure(context.settings, ())
+    context.save_settings()
+    return measure_models(context, progress=progress, cancel=cancel)
 
 
 def _verify(paths: AppPaths, name: str, progress: Progress, cancel: CancelToken) -> list[str]:
@@ -82,6 +90,7 @@ class ModelsDialog(QDialog):
         self.runner = runner
         self.job: Worker | None = None
         self.job_cancellable = False
+        self.retry: Callable[[], object] = self.refresh  # the action that started the job, for after a licence is accepted
         self.rows: list[ModelRow] = []
         self.last_error: BaseException | None = None
         self.role_names: dict[Role, str] = {
@@ -267,21 +276,24 @@ class ModelsDialog(QDialog):
     def _ask_licence(self, exc: LicenceNotAcceptedError) -> None:
         question = self.tr("{summary}\n\nFull terms: {url}\n\nDo you accept these terms?").format(
             summary=exc.licence.summary, url=exc.licence.url)
+        if exc.licence_id == GEMMA_LICENCE:
+            question += "\n\n" + self.tr("The full text of the terms and of the Prohibited Use Policy is in Help ▸ Licences.")
         box = QMessageBox(QMessageBox.Icon.Question, exc.licence.name, question,
                           QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
         box.setTextFormat(Qt.TextFormat.PlainText)
         box.setObjectName("licenceBox")
         if box.exec() == QMessageBox.StandardButton.Yes:
-            accept_licence(exc.licence_id, self.context.settings)  # saved by the download it starts
-            self.download_selected()
+            accept_licence(exc.licence_id, self.context.settings)  # saved by the action it starts again
+            self.retry()
         else:
-            self.progress_text.setText(self.tr("Not downloaded: the licence was not accepted."))
+            self.progress_text.setText(self.tr("Not done: the licence was not accepted."))
 
     # -- actions ------------------------------------------------------------------------------------------
     def download_selected(self) -> None:
         row = self.selected()
         if row is None or self.job is not None:
             return
+        self.retry = self.download_selected
         draft = self._draft()
         done = self.tr("{title} downloaded and verified.").format(title=row.title)
         self._start(_download, (draft, row.name), lambda _model: self._adopt(draft, done), cancellable=True)
@@ -335,7 +347,8 @@ class ModelsDialog(QDialog):
     def measure_all(self) -> Worker | None:
         if self.job is not None:
             return None
-        return self._start(measure_models, (self._draft(),), self._measured, cancellable=True,
+        self.retry = self.measure_all
+        return self._start(_measure, (self._draft(),), self._measured, cancellable=True,
                            stopped=self.tr("Stopped measuring; the models measured before are kept."))
 
     def _measured(self, report: MeasureReport) -> None:

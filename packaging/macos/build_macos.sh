@@ -28,6 +28,9 @@ start=$(date +%s)
 for exe in fashion-assistant fashion-assistant-gui; do
   [ -x "$APP/Contents/MacOS/$exe" ] || { echo "missing $APP/Contents/MacOS/$exe" >&2; exit 1; }
 done
+# The same checks as on Linux and Windows, on the plain folder the .app was made from: layout, licence texts,
+# the GGUF in place with its terms, no build paths in byte code, no test files, CUDA, duplicate or dangling libraries.
+"$PY" packaging/check_bundle.py dist/fashion-assistant --build-root "$(pwd)"
 
 if [ -n "${MACOS_SIGN_IDENTITY:-}" ]; then
   # Inside out: every library and both executables, then the app itself.

