@@ -9,7 +9,7 @@ Its ONNX int8 towers are prepared once (minutes, ~6 GB at the peak) and kept und
 catalog, so later runs only time. --tiny uses the tiny stand-in model instead: a check that the
 benchmark works in a couple of minutes; its figures say little about the full-size towers' load time.
 
-Timed: `search TEXT`, `search --image FILE`, `items`, `stats`, `classify` (a request the keyword
+Timed: `search TEXT`, `search --image FILE` (a new photo, and one the catalog holds), `items`, `stats`, `classify` (a request the keyword
 parser reads alone) and `doctor`, then the two searches again with the prepared folder hidden (a
 second data folder over the same catalog file, with --db), so they load the torch towers as a
 catalog without a usable prepared tower does. The p50 of --runs runs each, every command in turn per
@@ -21,6 +21,7 @@ over `python -c pass`, and the issue's targets for that excess.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import shutil
@@ -42,9 +43,13 @@ from desktop_app.core.platform.app_context import AppContext, open_context
 from desktop_app.core.store.catalog import Catalog, EncoderChoice
 from tests.test_cold_imports import KEYWORD_REQUEST, PROBE
 
-_ENV = dict(os.environ)  # the commands' environment, taken before search_latency pins OpenBLAS to one thread for its baselines
+# The commands' environment, taken before search_latency pins OpenBLAS to one thread for its baselines; the bundled
+# Gemma's terms accepted as a script does (classify resolves the bundled model, which asks for them once).
+_ENV = dict(os.environ) | {"FASHION_ASSISTANT_ACCEPT_MODEL_TERMS": "1"}
 DEFAULT_WORK = index_throughput.DEFAULT_MODELS / "cold-start"
-TARGETS = {"search TEXT": 1.0, "search --image": 1.5}  # seconds above a bare interpreter; every other command 0.5
+# Seconds above a bare interpreter; every other command 0.5. A photo from the catalog is read back, not encoded: the
+# issue's photo-search target applies to it as much as to a new photo, whose vision tower run is the floor on a laptop.
+TARGETS = {"search TEXT": 1.0, "search --image": 1.5, "search --image, indexed": 1.5}
 OTHER_TARGET = 0.5
 
 
@@ -90,12 +95,39 @@ def prepared_catalog(context: AppContext, model: Path, items: int, photos: Path)
                                                     cpu_int8_path=vision.cpu_int8_path))
 
 
-def commands(data: Path, torch_data: Path, catalog: Path, photo: Path) -> list[Command]:
+def catalog_photo(context: AppContext, model: Path, photo: Path) -> Path:
+    """A copy of `photo` added to the catalog with its real query vectors from the prepared tower, as an index adds it:
+    the example photo of a "more like this" search, which the searcher reads back instead of encoding."""
+    from desktop_app.core.catalog.imaging import decode_image
+    from desktop_app.core.embedding.blip2 import to_pixels
+
+    copy = context.paths.data_dir / "example-photos" / photo.name
+    copy.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(photo, copy)
+    content_hash = hashlib.sha256(copy.read_bytes()).hexdigest()
+    with Catalog.open(context.paths.db_path) as catalog:
+        if catalog.store.image_query_vectors(content_hash) is not None:
+            return copy
+        resolved = resolve_blip2(str(model), context.paths)
+        encoder = onnx_encoder.open_cached(resolved, context.paths.prepared_dir)
+        assert encoder is not None, "the vision tower was prepared above"
+        size = (encoder.pixel_spec.width, encoder.pixel_spec.height)
+        queries = encoder.encode(to_pixels([decode_image(copy, target=size).image], encoder.pixel_spec))[0]
+        stat = copy.stat()
+        with catalog.transaction():
+            folder_id = catalog.store.add_folder(copy.parent)
+            image_id = catalog.store.add_image(content_hash, 600, 800, queries, None)
+            catalog.store.put_item(str(copy), folder_id, image_id, stat.st_size, stat.st_mtime_ns)
+    return copy
+
+
+def commands(data: Path, torch_data: Path, catalog: Path, photo: Path, indexed_photo: Path) -> list[Command]:
     hidden = ["--db", str(catalog)]  # the same catalog file from a data folder with no prepared towers
     return [
         Command("python -c pass", []),
         Command("search TEXT", ["search", "red", "summer", "dress"], data),
         Command("search --image", ["search", "--image", str(photo)], data),
+        Command("search --image, indexed", ["search", "--image", str(indexed_photo)], data),
         Command("items", ["items"], data),
         Command("stats", ["stats"], data),
         Command("classify", ["classify", KEYWORD_REQUEST], data),
@@ -156,11 +188,13 @@ def main() -> int:
     args = parser.parse_args()
     work = args.work or DEFAULT_WORK.with_name(DEFAULT_WORK.name + ("-tiny" if args.tiny else ""))
     context = open_context(data_dir=work / "data")
-    prepared_catalog(context, model_folder(args), args.items, args.photos)
+    model = model_folder(args)
+    prepared_catalog(context, model, args.items, args.photos)
     torch_data = work / "data-torch"
     shutil.rmtree(torch_data / "models" / "prepared", ignore_errors=True)  # never prepared there; hidden from the torch rows
-    photo = sorted(args.photos.rglob("*.jpg"))[AGREEMENT_SAMPLE]  # not one of the photos the check ran on
-    rows = commands(work / "data", torch_data, context.paths.db_path, photo)
+    others = sorted(args.photos.rglob("*.jpg"))[AGREEMENT_SAMPLE:]  # not the photos the check ran on
+    photo, indexed = others[0], catalog_photo(context, model, others[1])  # a new photo, and one the catalog holds
+    rows = commands(work / "data", torch_data, context.paths.db_path, photo, indexed)
     script = Path(sys.executable).with_name("fashion-assistant")
     app = [str(script)] if script.is_file() else [sys.executable, "-m", "desktop_app.cli"]
     print(f"{args.items:,}-item catalog {context.paths.db_path}; warming up each command once …", flush=True)

@@ -24,7 +24,7 @@ Model loading is timed apart from the images/s figures, which cover the per-imag
 takes a photo as about 0.53 TFLOP (ViT-g at 224 px plus the Q-Former); the CPU's fp32 peak is estimated
 with a large matmul and its int8 peak as 4x that (AVX-512 VNNI does four int8 MACs per fp32 FMA lane).
 
-Usage: python bench/index_throughput.py [--photos DIR] [--count N] [--model-dir DIR] [--batch-size N] [--tiny]
+Usage: python bench/index_throughput.py [--photos DIR] [--count N] [--model-dir DIR] [--batch-size N] [--ways W,W] [--tiny]
 
 --tiny runs every step with the tiny stand-in model instead (a minute, not an hour): it checks the
 benchmark works, its figures mean nothing.
@@ -48,6 +48,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 DEFAULT_PHOTOS = REPO.parent / "shared" / "data" / "product-photos"
 DEFAULT_MODELS = Path(tempfile.gettempdir()) / "fashion-assistant-bench"
+WAYS = ("article", "torch-fp32", "torch-int8", "onnx")
 TFLOP_PER_PHOTO = 0.53
 
 
@@ -196,10 +197,15 @@ def main() -> int:
     parser.add_argument("--model-dir", type=Path, help=f"default {DEFAULT_MODELS}/blip2-full (or blip2-tiny), built once")
     parser.add_argument("--batch-size", type=int, default=8)
     parser.add_argument("--tiny", action="store_true", help="the tiny stand-in model: checks the benchmark runs, in a minute")
+    parser.add_argument("--ways", type=lambda text: text.split(","), default=list(WAYS), metavar="W,W",
+                        help=f"which ways to time, of {','.join(WAYS)} (default all; the article's way is always the baseline)")
     parser.add_argument("--precision", choices=["int8", "fp32"], default="int8", help=argparse.SUPPRESS)
     parser.add_argument("--way", choices=["article", "torch", "onnx", "prepare", "agreement", "peak", "build"], help=argparse.SUPPRESS)
     parser.add_argument("--prepared-dir", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if unknown := set(args.ways) - set(WAYS):
+        parser.error(f"unknown way(s) {', '.join(sorted(unknown))}: choose from {','.join(WAYS)}")
+    args.ways = ["article", *args.ways]
     args.model_dir = args.model_dir or DEFAULT_MODELS / ("blip2-tiny" if args.tiny else "blip2-full")
     ways = {
         "article": lambda: article(args.photos, args.model_dir),
@@ -243,15 +249,19 @@ def _run_all(args: argparse.Namespace) -> int:
           f" agreement with fp32 on {converted['photos']} photos:"
           f" worst photo's mean cosine {converted['agreement']:.4f}, worst query vector {converted['worst_vector']:.4f};"
           f" then the text tower in {converted['text_seconds']:.0f} s (agreement {converted['text_agreement']:.4f})", flush=True)
-    torch_int8 = _child("agreement", args)
-    print(f"torch dynamic int8 vs fp32 on the same {torch_int8['photos']} photos: worst photo's mean cosine"
-          f" {torch_int8['agreement']:.4f}, worst query vector {torch_int8['worst_vector']:.4f}", flush=True)
-    agreements = {"article": 1.0, "torch-fp32": 1.0, "torch-int8": torch_int8["agreement"], "onnx": converted["agreement"]}
+    agreements = {"article": 1.0, "torch-fp32": 1.0, "onnx": converted["agreement"]}
+    if "torch-int8" in args.ways:
+        torch_int8 = _child("agreement", args)
+        print(f"torch dynamic int8 vs fp32 on the same {torch_int8['photos']} photos: worst photo's mean cosine"
+              f" {torch_int8['agreement']:.4f}, worst query vector {torch_int8['worst_vector']:.4f}", flush=True)
+        agreements["torch-int8"] = torch_int8["agreement"]
     rates, rows = {}, []
     for way, label in (("article", "(a) article: PIL + processor + fp32, one call per image"),
                        ("torch-fp32", f"(b) our indexer, torch fp32, batch {args.batch_size}"),
                        ("torch-int8", f"(c) our indexer, torch dynamic int8, batch {args.batch_size}"),
                        ("onnx", f"(d) our indexer, ONNX Runtime int8, batch {args.batch_size}")):
+        if way not in args.ways:
+            continue
         result = _child(way, args)
         rate = rates[way] = result["images"] / result["seconds"]
         gflops = rate * TFLOP_PER_PHOTO * 1000

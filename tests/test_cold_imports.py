@@ -91,8 +91,15 @@ def test_text_search_loads_onnx_runtime_only(prepared: Path) -> None:
 
 
 @pytest.mark.slow
-def test_photo_search_loads_onnx_runtime_only(prepared: Path, product_photos: Path) -> None:
-    assert _heavy_modules(prepared, "search", "--image", _a_photo(product_photos)) == {"onnxruntime"}
+def test_photo_search_loads_onnx_runtime_only(prepared: Path, product_photos: Path, tmp_path: Path) -> None:
+    outside = tmp_path / "an-edited-photo.jpg"  # not in the catalog (its bytes differ), so it is encoded
+    outside.write_bytes(Path(_a_photo(product_photos)).read_bytes() + b"\0")
+    assert _heavy_modules(prepared, "search", "--image", str(outside)) == {"onnxruntime"}
+
+
+@pytest.mark.slow
+def test_a_photo_of_the_catalog_loads_no_tower(prepared: Path, product_photos: Path) -> None:
+    assert _heavy_modules(prepared, "search", "--image", _a_photo(product_photos)) == set()  # its stored vectors are read back
 
 
 @pytest.mark.slow

@@ -13,13 +13,15 @@ if TYPE_CHECKING:  # the CLI imports every command to build its parser: doctor's
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("doctor", help="show Python, torch, ONNX Runtime, the CPU's int8 path, SQLite, models and data paths")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument("--full", action="store_true",
+                        help="check every page of the catalog even when it is unchanged since its last check passed")
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace, context: AppContext) -> int:
     from desktop_app.core.doctor import collect, encoder_lines
 
-    report = collect(context)
+    report = collect(context, full_check=args.full)
     if args.json:
         print(json.dumps(report, indent=2))
         return 0

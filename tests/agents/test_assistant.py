@@ -94,7 +94,7 @@ def test_the_events_come_in_order_with_thumbnails_and_one_end(photos: IndexedPho
 
 
 def test_the_request_is_encoded_once_for_all_its_categories(photos: IndexedPhotos, handle: Catalog,
-                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+                                                             monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """The Searcher's towers come from the public `open_*_encoder` factories: wrap what they return and count."""
     calls = {"text": 0, "vision": 0}
 
@@ -113,7 +113,8 @@ def test_the_request_is_encoded_once_for_all_its_categories(photos: IndexedPhoto
     monkeypatch.setattr(searcher_module, "open_text_encoder", lambda *a, **k: Counting(opened_text(*a, **k), "text"))
     monkeypatch.setattr(searcher_module, "open_vision_encoder", lambda *a, **k: Counting(opened_vision(*a, **k), "vision"))
     searcher = Searcher(photos.context, handle)
-    photo = next((photos.photos / "shoes").glob("*.jpg"))
+    photo = tmp_path / "edited.jpg"  # not the catalog's own bytes, which would be read back, not encoded
+    photo.write_bytes(next((photos.photos / "shoes").glob("*.jpg")).read_bytes() + b"\0")
     events = list(_assistant(photos, handle, ScriptedStylist(_two_tokens), searcher).ask(THREE_CATEGORIES, photo))
     found = next(e for e in events if isinstance(e, ItemsFound))
     assert {i.hit.category for i in found.items} == {"shirt", "pants", "shoes"}

@@ -226,16 +226,28 @@ def test_cli_backend_flag(capsys, photos: Path, tiny_blip2: Path, isolated_data_
     assert json.loads(capsys.readouterr().out)["precision"]["backend"] == "onnx"
 
 
-def test_photo_queries_on_an_onnx_catalog_use_the_fast_encoder(capsys, photos: Path, tiny_blip2: Path, monkeypatch) -> None:
+def test_photo_queries_on_an_onnx_catalog_use_the_fast_encoder(capsys, photos: Path, tiny_blip2: Path, monkeypatch,
+                                                                tmp_path: Path) -> None:
     from desktop_app.cli import main
-    from desktop_app.core.embedding import blip2
+    from desktop_app.core.embedding import blip2, onnx_encoder
 
     assert main(["index", str(photos), "--blip2", str(tiny_blip2), "--json"]) == 0
     capsys.readouterr()
     monkeypatch.setattr(blip2, "VisionEncoder", lambda *a, **k: pytest.fail("the torch vision tower was loaded"))
-    query = sorted(photos.rglob("*.jpg"))[3]
+    encoded: list[int] = []
+    real_encode = onnx_encoder.OnnxVisionEncoder.encode
+
+    def counting_encode(self, pixels):  # type: ignore[no-untyped-def]
+        encoded.append(len(pixels))
+        return real_encode(self, pixels)
+
+    monkeypatch.setattr(onnx_encoder.OnnxVisionEncoder, "encode", counting_encode)
+    original = sorted(photos.rglob("*.jpg"))[3]
+    query = tmp_path / "edited.jpg"  # the catalog's own bytes would be read back, not encoded
+    query.write_bytes(original.read_bytes() + b"\0")
     assert main(["search", "--image", str(query), "--json"]) == 0
-    assert json.loads(capsys.readouterr().out)["results"][0]["path"] == str(query)  # the photo finds itself first
+    assert json.loads(capsys.readouterr().out)["results"][0]["path"] == str(original)  # the photo finds itself first
+    assert encoded == [1]
 
 
 def test_models_prepare_ahead_of_the_first_index(capsys, photos: Path, tiny_blip2: Path, isolated_data_dir: Path) -> None:

@@ -39,6 +39,19 @@ def test_garbage_mid_file_gives_one_message_naming_repair_in_search_stats_and_in
         assert "damaged" in err and "fashion-assistant catalog repair" in err, (argv, err)
 
 
+def test_doctor_reuses_a_passing_check_only_while_the_file_is_unchanged(catalog_path: Path) -> None:
+    first = check_catalog_file(catalog_path)
+    assert first is not None and first.ok and first.checked_at is None  # checked in full
+    again = check_catalog_file(catalog_path)
+    assert again is not None and again.ok and again.checked_at is not None and "unchanged since" in again.summary()
+    full = check_catalog_file(catalog_path, again=True)
+    assert full is not None and full.checked_at is None  # doctor --full
+    scribble(catalog_path)  # a changed file is checked again, and its damage found
+    damaged = check_catalog_file(catalog_path)
+    assert damaged is not None and not damaged.ok and damaged.checked_at is None
+    assert not check_catalog_file(catalog_path).ok  # type: ignore[union-attr]  # a failing check is never remembered
+
+
 def test_the_check_finds_the_damaged_vector_index(catalog_path: Path) -> None:
     scribble(catalog_path)
     report = check_catalog_file(catalog_path)

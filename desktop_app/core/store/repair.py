@@ -74,7 +74,7 @@ class Replacement:
 def repair_catalog(path: Path) -> RepairReport:
     """Rebuild a damaged catalog keeping what can be read; a sound one is left alone (repaired=False)."""
     with index_lock(path, what="repair", wait=0):
-        report = check_catalog_file(path)
+        report = check_catalog_file(path, again=True)
         if report is None:
             raise CatalogError(f"There is no catalog at {path}.", "Index a folder to make one: `fashion-assistant index PATH`.")
         if report.error is not None:
@@ -141,7 +141,7 @@ def set_aside(path: Path, label: str = "damaged") -> Path:
 
 
 def _condition(path: Path) -> str:
-    report = check_catalog_file(path)
+    report = check_catalog_file(path, again=True)
     return "replaced" if report is not None and report.ok else "damaged"
 
 
