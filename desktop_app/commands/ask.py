@@ -18,6 +18,7 @@ if TYPE_CHECKING:  # the CLI imports every command to build its parser: the assi
     from desktop_app.core.agents.llm_runtime import Done, Failed
     from desktop_app.core.agents.stylist import StyleItem
     from desktop_app.core.platform.app_context import AppContext
+    from desktop_app.core.store.product_store import OfferFilter
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -26,6 +27,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--image", type=Path, metavar="FILE", help="an example photo to search with as well")
     parser.add_argument("--llm", metavar="GGUF", help="instruction-tuned GGUF for the advice (default: the stylist in settings)")
     parser.add_argument("--chat", type=int, metavar="ID", help="continue an earlier chat (its id is printed with --json)")
+    parser.add_argument("--all-items", action="store_true",
+                        help="recommend from everything: by default only products in stock, in the size and within the budget asked")
     parser.add_argument("--json", action="store_true", help="print one JSON object at the end instead of streaming")
     parser.set_defaults(handler=run)
 
@@ -36,6 +39,7 @@ class _Answer:
 
     classification: Classification | None = None
     items: list[StyleItem] = field(default_factory=list)
+    offer: OfferFilter | None = None
     chat_id: int | None = None
     advice: list[str] = field(default_factory=list)
     end: Done | Failed | None = None
@@ -44,6 +48,8 @@ class _Answer:
         assert self.classification is not None
         return {
             "classification": self.classification.to_json(request), "items": [i.to_json() for i in self.items],
+            "filters": None if self.offer is None else {"in_stock": self.offer.in_stock, "min_price": self.offer.min_price,
+                                                        "max_price": self.offer.max_price, "sizes": list(self.offer.sizes)},
             "advice": "".join(self.advice), "model": model, "chat_id": self.chat_id,
         }
 
@@ -58,7 +64,7 @@ def run(args: argparse.Namespace, context: AppContext) -> int:
         raise UserError(f"The example photo {args.image} does not exist.", "Give the path of an image file.")
     with Catalog.open(context.paths.db_path) as catalog:
         stylist = open_stylist(context, catalog.chats, override=args.llm)
-        events = Assistant(context, catalog, stylist=stylist).ask(args.request, args.image, args.chat)
+        events = Assistant(context, catalog, stylist=stylist).ask(args.request, args.image, args.chat, everything=args.all_items)
         answer = _follow(events, stream=not args.json)
     if args.json and answer.chat_id is not None:  # the advice began: report it, even when it failed
         print(json.dumps(answer.to_json(args.request, stylist.model_name), ensure_ascii=False, indent=2))
@@ -78,8 +84,10 @@ def _follow(events: Iterable[AssistantEvent], *, stream: bool) -> _Answer:
         if isinstance(event, Classified):
             answer.classification = event.classification
         elif isinstance(event, ItemsFound):
-            answer.items = event.style_items()
+            answer.items, answer.offer = event.style_items(), event.offer
             if stream:
+                if event.offer is not None:
+                    print(_offer_line(event.offer))
                 for item in answer.items:
                     print(item.describe())
                 print()
@@ -94,3 +102,17 @@ def _follow(events: Iterable[AssistantEvent], *, stream: bool) -> _Answer:
     if stream and answer.chat_id is not None:
         print()
     return answer
+
+
+def _offer_line(offer: OfferFilter) -> str:
+    """What the items were chosen by, so a short list is understood ("--all-items" shows the rest)."""
+    parts = ["in stock"] if offer.in_stock else []
+    if offer.sizes:
+        parts.append("size " + " or ".join(offer.sizes))
+    if offer.min_price is not None and offer.max_price is not None:
+        parts.append(f"from {offer.min_price:g} to {offer.max_price:g}")
+    elif offer.max_price is not None:
+        parts.append(f"up to {offer.max_price:g}")
+    elif offer.min_price is not None:
+        parts.append(f"from {offer.min_price:g}")
+    return f"Only items {', '.join(parts)} (--all-items for everything):"

@@ -8,6 +8,7 @@ import sys
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # the CLI imports every command to build its parser: the classifier loads only to classify
+    from desktop_app.core.catalog.vocabulary import Vocabulary
     from desktop_app.core.platform.app_context import AppContext
 
 
@@ -22,7 +23,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace, context: AppContext) -> int:
     from desktop_app.core.agents.classifier import open_classifier
 
-    classifier = open_classifier(context, _catalog_categories(context), override=args.llm)
+    categories, vocabulary = _catalog_words(context)
+    classifier = open_classifier(context, categories, override=args.llm, vocabulary=vocabulary)
     requests = args.request or (line.rstrip("\n") for line in sys.stdin)
     for request in requests:
         result = classifier.classify(request).to_json(request)
@@ -30,11 +32,14 @@ def run(args: argparse.Namespace, context: AppContext) -> int:
     return 0
 
 
-def _catalog_categories(context: AppContext) -> list[str]:
-    """The catalog's categories; none (the default vocabulary) before there is a catalog, which classifying must not create."""
+def _catalog_words(context: AppContext) -> tuple[list[str], Vocabulary]:
+    """The catalog's categories and the shop's words for them (its own categories' English and Spanish synonyms); the
+    default vocabulary before there is a catalog, which classifying must not create."""
+    from desktop_app.core.catalog.vocabulary import DEFAULT, catalog_vocabulary
+
     if not context.paths.db_path.exists():
-        return []
+        return [], DEFAULT
     from desktop_app.core.store.catalog import Catalog
 
     with Catalog.open(context.paths.db_path) as catalog:
-        return catalog.store.categories()
+        return catalog.store.categories(), catalog_vocabulary(catalog)

@@ -31,12 +31,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace, context: AppContext) -> int:
-    from desktop_app.core.catalog.operations import index_catalog
+    from desktop_app.core.products.photos import index_shop
     from desktop_app.core.store.catalog import Catalog
 
     show = progress_printer() if not args.json and sys.stderr.isatty() else no_progress
     with Catalog.open(context.paths.db_path) as catalog:
-        report = index_catalog(
+        report = index_shop(
             catalog, context, args.paths or None, blip2=args.blip2, precision=args.precision, backend=args.backend,
             batch_size=args.batch_size, threads=args.threads, rebuild=args.rebuild, progress=show,
         )

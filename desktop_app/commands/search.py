@@ -1,4 +1,4 @@
-"""`fashion-assistant search`: find photos by words, by an example photo, or both."""
+"""`fashion-assistant search`: find products and photos by words, by an example photo, or both."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from desktop_app.core.platform.text import one_line
 
 if TYPE_CHECKING:  # the CLI imports every command to build its parser: the search engine loads only for a search
     from desktop_app.core.platform.app_context import AppContext
+    from desktop_app.core.search.product_hits import ProductHit
     from desktop_app.core.search.searcher import SearchHit
 
 _EPILOG = """\
@@ -21,6 +22,9 @@ Terms: operators stand alone, a weight prefixes a term, a file name with a photo
   fashion-assistant search "2:linen shirt + 0.5:white - logo.png"
 Scores are standard deviations above a typical item of this catalog, the same scale for every query.
 --category and --color take several values, so write TEXT before them (or end them with --).
+Results are products (shown by their best-matching photo; --json lists the others under "photos") and photos no
+product claims. The shop's filters keep products with one variant that meets them all at once:
+  fashion-assistant search summer dress --in-stock --max-price 50 --size M
 """
 
 
@@ -38,6 +42,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--folder", type=Path, metavar="DIR", help="only photos under this folder")
     parser.add_argument("-k", type=int, default=12, metavar="N", help="how many results (default 12)")
     parser.add_argument("--min-score", type=float, metavar="S", help="drop results scoring below S")
+    parser.add_argument("--in-stock", action="store_true", help="only products in stock (in the size and price asked, if any)")
+    parser.add_argument("--min-price", type=float, metavar="P", help="only products from this price, in the shop's currency")
+    parser.add_argument("--max-price", type=float, metavar="P", help="only products up to this price, in the shop's currency")
+    parser.add_argument("--size", action="append", default=[], metavar="S",
+                        help="only products in this size (M, 38, 'talla m' alike); repeat for several")
     parser.add_argument("--blip2", metavar="MODEL", help="model to encode the query with (default: the catalog's own)")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.set_defaults(handler=run)
@@ -49,7 +58,8 @@ def run(args: argparse.Namespace, context: AppContext) -> int:
 
     query = SearchQuery(
         text=" ".join(args.text) or None, image=args.image, text_weight=args.text_weight, categories=args.category,
-        colors=args.color, folder=args.folder, k=args.k, min_score=args.min_score,
+        colors=args.color, folder=args.folder, k=args.k, min_score=args.min_score, in_stock=args.in_stock,
+        min_price=args.min_price, max_price=args.max_price, sizes=args.size,
     )
     started = time.perf_counter()
     with Catalog.open(context.paths.db_path) as catalog:
@@ -68,4 +78,14 @@ def _print_table(hits: list[SearchHit], seconds: float) -> None:
         return
     for rank, hit in enumerate(hits, 1):
         print(f"{rank:>3}  {hit.score:6.2f}  {hit.category or '-':<10} {hit.color or '-':<11} {one_line(hit.path)}")
+        if hit.product is not None:
+            print(f"{'':>13}{_product_line(hit.product)}")
     print(f"{len(hits)} results in {seconds:.2f} s")
+
+
+def _product_line(product: ProductHit) -> str:
+    price = "" if product.price is None else f", {product.price:.2f} {product.currency}"
+    sizes = f", sizes {' '.join(product.sizes)}" if product.sizes else ""
+    state = "discontinued" if product.discontinued else "in stock" if product.in_stock else "sold out"
+    more = f", {len(product.photos)} more photo{'s' if len(product.photos) != 1 else ''}" if product.photos else ""
+    return one_line(f"{product.name} [{product.sku}]{price}{sizes}, {state}{more}")

@@ -110,6 +110,18 @@ def _catalog_model(context: AppContext) -> ResolvedModel:
         return resolve_catalog_model(catalog, context)
 
 
+def _catalog_embedder(context: AppContext) -> str | None:
+    """The model the catalog was built with, so the models report checks the one search uses; None before a catalog."""
+    if not context.paths.db_path.is_file():
+        return None
+    try:
+        with Catalog.open(context.paths.db_path) as catalog:
+            recorded = catalog.store.recorded_model()
+    except UserError:  # an unreadable catalog: its own check reports it, the settings' model is shown meanwhile
+        return None
+    return recorded.spec if recorded else None
+
+
 def encoder_lines(encoders: list[dict[str, Any]]) -> list[str]:
     """For `doctor` and `stats`: one line per tower, or one line with the reason where there is no model to prepare."""
     if encoders and encoders[0]["model"] is None:
@@ -126,13 +138,13 @@ def _describe_encoder(encoder: dict[str, Any]) -> str:
     return f"torch: {encoder['why_not']}"
 
 
-def catalog_check(context: AppContext) -> dict[str, Any] | None:
+def catalog_check(context: AppContext, *, again: bool = False) -> dict[str, Any] | None:
     """SQLite's quick_check and the vector table's own consistency; None where there is no catalog yet."""
-    report = check_catalog_file(context.paths.db_path)
+    report = check_catalog_file(context.paths.db_path, again=again)
     return None if report is None else report.to_json() | {"summary": report.summary()}
 
 
-def collect(context: AppContext) -> dict[str, Any]:
+def collect(context: AppContext, *, full_check: bool = False) -> dict[str, Any]:
     paths = context.paths
     return {
         "app_version": __version__,
@@ -141,9 +153,9 @@ def collect(context: AppContext) -> dict[str, Any]:
         "onnxruntime": onnx_report(),
         "cpu": cpu_features().to_json() | {"summary": cpu_features().describe()},
         "encoders": encoders_report(context),
-        "catalog_check": catalog_check(context),
+        "catalog_check": catalog_check(context, again=full_check),
         "sqlite": sqlite_report(),
-        "models": [status.to_json() for status in find_all(context.settings, paths)],
+        "models": [status.to_json() for status in find_all(context.settings, paths, embedder=_catalog_embedder(context))],
         "network": network_report(),
         "paths": {
             "data_dir": str(paths.data_dir),

@@ -14,6 +14,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QCheckBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -35,6 +36,7 @@ from desktop_app.core.platform.jobs import CancelToken
 from desktop_app.core.store.catalog import Catalog, ThreadCatalogs
 from desktop_app.core.store.chat_store import ChatMessage, ChatSummary
 from desktop_app.ui.errors import show_error
+from desktop_app.ui.licences_dialog import ensure_bundled_terms
 from desktop_app.ui.photo_input import PhotoInput
 from desktop_app.ui.results_model import ResultsModel
 from desktop_app.ui.search_panel import SearchPanel, results_view, rows_from_hits
@@ -57,10 +59,11 @@ class _AssistantLane:
         self._make = make
         self._assistant: Assistant | None = None
 
-    def ask(self, request: str, photo: Path | None, chat_id: int | None, cancel: CancelToken) -> Iterator[AssistantEvent]:
+    def ask(self, request: str, photo: Path | None, chat_id: int | None, cancel: CancelToken,
+            everything: bool = False) -> Iterator[AssistantEvent]:
         if self._assistant is None:
             self._assistant = self._make(self._catalogs.get())
-        return self._assistant.ask(request, photo, chat_id, cancel)
+        return self._assistant.ask(request, photo, chat_id, cancel, everything=everything)
 
     def reset_models(self) -> None:
         """Settings changed: the next request makes a new Assistant with the models chosen now."""
@@ -116,6 +119,10 @@ class AssistantPanel(QWidget):
         self.stop_button.setEnabled(False)
         self.stop_button.clicked.connect(self.stop)
         QShortcut(QKeySequence(Qt.Key.Key_Escape), self, activated=self.stop)
+        # A shop's products: by default only what is in stock, in the size and within the budget asked (core/agents/assistant.py).
+        self.everything = QCheckBox(self.tr("Also sold-out items, other sizes and prices"))
+        self.everything.setToolTip(self.tr("By default the assistant recommends only products in stock, in the size and within"
+                                           " the budget the request names."))
 
     def _build_answer_views(self) -> None:
         self.chips = QLabel("")
@@ -155,7 +162,7 @@ class AssistantPanel(QWidget):
         layout = QVBoxLayout(main)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(ask_row)
-        for widget in (self.photo, self.chips, self.cards):
+        for widget in (self.photo, self.everything, self.chips, self.cards):
             layout.addWidget(widget)
         layout.addWidget(self.advice, 1)
         layout.addWidget(self.state)
@@ -170,10 +177,14 @@ class AssistantPanel(QWidget):
         if not request and self.photo.path is None:
             self.state.setText(self.tr("Write a request or add an example photo."))
             return
+        declined = self.tr("The assistant needs the Gemma terms accepted to understand requests with the bundled model.")
+        if not ensure_bundled_terms(self, self.context, self.runner, self.send, lambda: self.state.setText(declined)):
+            return
         image, chat_id = self.photo.path, self.chat_id
         self._advising = False
         self._busy(True, self.tr("Understanding the request…"))
-        self.stream.start(lambda cancel: self.llm.ask(request, image, chat_id, cancel))
+        everything = self.everything.isChecked()
+        self.stream.start(lambda cancel: self.llm.ask(request, image, chat_id, cancel, everything))
 
     def stop(self) -> None:
         if self.stream.busy:
@@ -185,6 +196,8 @@ class AssistantPanel(QWidget):
             self._show_classification(event.classification)
         elif isinstance(event, ItemsFound):
             self.model.set_rows(rows_from_hits([item.hit for item in event.items], numbered=True))
+            if event.offer is not None:  # the budget and size chips came with the classification
+                self.chips.setText(self.chips.text() + "   " + self.tr("[in stock only]"))
             self.items_found.emit(len(event.items))
             self.state.setText(self.tr("Writing advice… (Esc stops)"))
         elif isinstance(event, ChatOpened):
@@ -193,6 +206,10 @@ class AssistantPanel(QWidget):
 
     def _show_classification(self, classification: Classification) -> None:
         chips = [self.tr("[{category} × {count}]").format(category=c, count=n) for c, n in classification.items.items()]
+        if classification.budget is not None:
+            chips.append(self.tr("[budget {budget}]").format(budget=classification.budget.describe()))
+        if classification.size is not None:
+            chips.append(self.tr("[size {size}]").format(size=classification.size))
         self.chips.setText("   ".join(chips) or self.tr("[no category named]"))
         self.state.setText(self.tr("Finding items…"))
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from PySide6.QtCore import QSettings, Qt, QUrl, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
-from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMessageBox, QTabWidget
+from PySide6.QtWidgets import QDockWidget, QFileDialog, QLabel, QMainWindow, QMessageBox, QTabWidget
 
 from desktop_app import APP_DISPLAY_NAME, __version__
 from desktop_app.core import doctor
@@ -16,7 +16,9 @@ from desktop_app.core.store.catalog import CatalogStats, ThreadCatalogs
 from desktop_app.ui.assistant_panel import AssistantPanel
 from desktop_app.ui.catalog_panel import CatalogPanel
 from desktop_app.ui.first_run import FirstRunWizard
+from desktop_app.ui.licences_dialog import LicencesDialog
 from desktop_app.ui.models_dialog import ModelsDialog
+from desktop_app.ui.products_dialog import ProductsDialog
 from desktop_app.ui.search_panel import SearchPanel
 from desktop_app.ui.settings_dialog import DATA_DIR_KEY, SettingsDialog, apply_theme
 from desktop_app.ui.workers import BackgroundRunner
@@ -72,6 +74,7 @@ class MainWindow(QMainWindow):
         file_menu = self.menuBar().addMenu("&File")
         self._action(file_menu, "&Add folder…", self.catalog.pick_folder, QKeySequence.StandardKey.Open)
         self._action(file_menu, "&Re-scan folders", lambda: self.catalog.start_index(None), "F5")
+        self._action(file_menu, self.tr("&Import products…"), self.pick_products_file)
         self._action(file_menu, "&Find", self.focus_search, QKeySequence.StandardKey.Find)
         file_menu.addSeparator()
         self._action(file_menu, "&Settings…", self.open_settings, QKeySequence.StandardKey.Preferences)
@@ -86,6 +89,7 @@ class MainWindow(QMainWindow):
 
         help_menu = self.menuBar().addMenu("&Help")
         self._action(help_menu, "Open &log folder", lambda: self._open_folder(self.context.paths.log_dir))
+        self._action(help_menu, "&Licences…", self.open_licences)
         self._action(help_menu, "&About", self._about)
 
     @Slot()
@@ -114,6 +118,20 @@ class MainWindow(QMainWindow):
         self.models_label.setText(doctor.summarize_models(report))
         missing = [m for m in report["models"] if not m["found"] and m["hint"]]
         self.models_label.setToolTip("\n".join(f"{m['role']}: {m['hint']}" for m in missing) or "All models found.")
+
+    def pick_products_file(self) -> None:
+        chosen, _filter = QFileDialog.getOpenFileName(self, self.tr("Choose the shop's product file"), "",
+                                                      self.tr("Product lists (*.csv *.txt *.xlsx);;All files (*)"))
+        if chosen:
+            self.import_products(Path(chosen))
+
+    def import_products(self, path: Path) -> ProductsDialog:
+        """The shop's file previewed, then imported; the catalog panel and the search filters show the products after."""
+        dialog = ProductsDialog(self.runner, self.catalogs, path, self)
+        dialog.imported.connect(lambda _report: (self.catalog.refresh(), self.search.refresh_shop()))
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
 
     def open_models(self) -> ModelsDialog:
         dialog = ModelsDialog(self.context, self.runner, self)
@@ -160,11 +178,20 @@ class MainWindow(QMainWindow):
         folder.mkdir(parents=True, exist_ok=True)
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
 
+    def open_licences(self) -> LicencesDialog:
+        dialog = LicencesDialog(self.runner, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
     def _about(self) -> None:
         QMessageBox.about(
             self, f"About {APP_DISPLAY_NAME}",
             f"{APP_DISPLAY_NAME} {__version__}\nA private fashion assistant: BLIP-2 search and local Gemma advice.\n"
-            "Nothing leaves this computer.",
+            "Nothing leaves this computer.\n\n"
+            + self.tr("Free software under the Apache License 2.0. It carries Qt and PySide6 (LGPL 3), PyTorch, ONNX Runtime,"
+                      " llama.cpp, transformers, SQLite with sqlite-vec and Python, each under its own licence, and Google's"
+                      " Gemma 3 270M model under the Gemma Terms of Use: Help ▸ Licences shows every text."),
         )
 
     def _restore_geometry(self) -> None:

@@ -2,7 +2,8 @@
 
 With `uniformItemSizes` a QListView asks only for visible rows, so 100,000 results cost one
 Python object per row and nothing else; a thumbnail is decoded off the UI thread (as a QImage,
-which is safe there), cached, and its cell repainted when it arrives.
+which is safe there), cached, and its cell repainted when it arrives. A shop's product shows its
+name and price under the photo, and a sold-out one a badge across it.
 """
 
 from __future__ import annotations
@@ -13,8 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, QSize, Qt
-from PySide6.QtGui import QImage, QImageReader, QPixmap
+from PySide6.QtCore import QAbstractListModel, QCoreApplication, QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
+from PySide6.QtGui import QColor, QImage, QImageReader, QPainter, QPixmap
 
 from desktop_app.ui.workers import BackgroundRunner
 
@@ -23,9 +24,13 @@ ItemRole = Qt.ItemDataRole.UserRole + 1
 _CACHE_LIMIT = 600
 
 
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("ResultsModel", text)
+
+
 @dataclass(frozen=True)
 class ResultRow:
-    """What a grid cell shows; built from a search hit or a catalog item."""
+    """What a grid cell shows; built from a search hit or a catalog item (the product fields where a product has the photo)."""
 
     path: str
     category: str | None
@@ -33,15 +38,43 @@ class ResultRow:
     score: float | None = None
     thumbnail: str | None = None
     number: int | None = None  # the number the assistant's advice refers to
+    sku: str | None = None
+    name: str | None = None
+    price: float | None = None
+    currency: str | None = None
+    sizes: tuple[str, ...] = ()
+    in_stock: bool | None = None
+    photos: tuple[str, ...] = ()  # the product's other photos
+
+    @property
+    def sold_out(self) -> bool:
+        return self.in_stock is False
 
     def caption(self) -> str:
         parts = [f"#{self.number}"] if self.number is not None else []
-        parts.append(self.category or "untagged")
-        if self.color:
-            parts.append(self.color)
+        if self.name is not None:
+            parts.append(self.name)
+            if self.price is not None:
+                parts.append(f"{self.price:.2f} {self.currency or ''}".rstrip())
+            if self.sold_out:
+                parts.append(_tr("sold out"))
+        else:
+            parts.append(self.category or _tr("untagged"))
+            if self.color:
+                parts.append(self.color)
         if self.score is not None:
             parts.append(f"{self.score:.2f}")
         return " · ".join(parts)
+
+    def tooltip(self) -> str:
+        lines = [self.name] if self.name else []
+        if self.sku:
+            lines.append(_tr("SKU {sku}").format(sku=self.sku))
+        if self.sizes:
+            lines.append(_tr("Sizes: {sizes}").format(sizes=", ".join(self.sizes)))
+        if self.photos:
+            lines.append(_tr("{count} more photo(s) of this product").format(count=len(self.photos)))
+        return "\n".join([*lines, Path(self.path).name, self.path])
 
 
 def _load_thumbnail(path: str) -> QImage:
@@ -61,6 +94,7 @@ class ResultsModel(QAbstractListModel):
         self._rows: list[ResultRow] = []
         self._rows_by_source: dict[str, list[int]] = {}
         self._pixmaps: OrderedDict[str, QPixmap] = OrderedDict()
+        self._badged: OrderedDict[int, QPixmap] = OrderedDict()  # by the plain thumbnail's cache key
         self._pending: set[str] = set()
         self._placeholder = QPixmap(THUMB_SIZE)
         self._placeholder.fill(Qt.GlobalColor.lightGray)
@@ -89,9 +123,10 @@ class ResultsModel(QAbstractListModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return row.caption()
         if role == Qt.ItemDataRole.ToolTipRole:
-            return Path(row.path).name + "\n" + row.path
+            return row.tooltip()
         if role == Qt.ItemDataRole.DecorationRole:
-            return self._pixmap_for(row)
+            pixmap = self._pixmap_for(row)
+            return self._sold_out_badge(pixmap) if row.sold_out else pixmap
         if role == ItemRole:
             return row
         return None
@@ -108,6 +143,23 @@ class ResultsModel(QAbstractListModel):
             worker.result.connect(lambda image, s=source: self._thumbnail_ready(s, image))
             worker.error.connect(lambda _exc, s=source: self._pending.discard(s))
         return self._placeholder
+
+    def _sold_out_badge(self, pixmap: QPixmap) -> QPixmap:
+        """The thumbnail with a band across its foot: a sold-out product is seen at a glance, not read in the caption."""
+        key = pixmap.cacheKey()
+        badged = self._badged.get(key)
+        if badged is None:
+            badged = QPixmap(pixmap)
+            painter = QPainter(badged)
+            band = QRect(0, badged.height() - 28, badged.width(), 28)
+            painter.fillRect(band, QColor(180, 30, 40, 220))
+            painter.setPen(Qt.GlobalColor.white)
+            painter.drawText(band, Qt.AlignmentFlag.AlignCenter, self.tr("SOLD OUT"))
+            painter.end()
+            self._badged[key] = badged
+            while len(self._badged) > _CACHE_LIMIT:
+                self._badged.popitem(last=False)
+        return badged
 
     def _thumbnail_ready(self, source: str, image: QImage) -> None:
         self._pending.discard(source)

@@ -1,15 +1,23 @@
-"""Search: words, an example photo, or both, with filters; results as a grid with item actions."""
+"""Search: words, an example photo, or both, with filters; results as a grid with item actions.
+
+Once the shop has imported its products, the results are products (their best photo, name, price and
+a sold-out badge; the other photos one click away) and the shop's filters appear: in stock, a price
+range and a size, all run in SQL by the searcher.
+"""
 
 from __future__ import annotations
 
 import functools
 import threading
+from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import QMargins, QPoint, Qt, QUrl, Signal
 from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
+    QDoubleSpinBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -26,20 +34,33 @@ from desktop_app.core.catalog.vocabulary import CATEGORIES, COLORS
 from desktop_app.core.platform.app_context import AppContext
 from desktop_app.core.platform.jobs import CancelToken
 from desktop_app.core.search.searcher import Searcher, SearchHit, SearchQuery
-from desktop_app.core.store.catalog import ThreadCatalogs
+from desktop_app.core.store.catalog import Catalog, ThreadCatalogs
 from desktop_app.ui.errors import show_error
 from desktop_app.ui.photo_input import PhotoInput
 from desktop_app.ui.results_model import THUMB_SIZE, ResultRow, ResultsModel
 from desktop_app.ui.workers import BackgroundRunner
 
-ANY = "Any"
+ANY = "Any"  # the combo boxes' "no filter" entry, kept as data while its text is translated
+MAX_PRICE = 1_000_000
 
 
 def rows_from_hits(hits: list[SearchHit], numbered: bool = False) -> list[ResultRow]:
-    return [
-        ResultRow(hit.path, hit.category, hit.color, hit.score, hit.thumbnail, number=i + 1 if numbered else None)
-        for i, hit in enumerate(hits)
-    ]
+    rows = []
+    for i, hit in enumerate(hits):
+        row = ResultRow(hit.path, hit.category, hit.color, hit.score, hit.thumbnail, number=i + 1 if numbered else None)
+        product = hit.product
+        if product is not None:
+            row = replace(row, sku=product.sku, name=product.name, price=product.price, currency=product.currency,
+                          sizes=product.sizes, in_stock=product.in_stock, photos=product.photos)
+        rows.append(row)
+    return rows
+
+
+def shop_sizes(catalog: Catalog) -> list[str] | None:
+    """The sizes on sale for the size filter; None when the shop has imported no products (no shop filters then)."""
+    if catalog.products.last_import() is None:
+        return None
+    return catalog.products.sizes()
 
 
 def results_view(model: ResultsModel, parent: QWidget | None = None) -> QListView:
@@ -102,18 +123,21 @@ class SearchPanel(QWidget):
         self.runner = runner
         self.warm = WarmSearcher(context, catalogs)
         self._request = 0
+        self._shop_request = 0
+        self._results: list[ResultRow] = []  # the last search's, while a product's photos are shown instead
         self.last_error: BaseException | None = None
 
-        self.query = QLineEdit(placeholderText="Describe what you are looking for, e.g. red summer dress -floral")
+        self.query = QLineEdit(placeholderText=self.tr("Describe what you are looking for, e.g. red summer dress -floral"))
         self.query.setClearButtonEnabled(True)
         self.query.returnPressed.connect(self.run_search)
         self.photo = PhotoInput(context.paths.cache_dir / "pasted", self)
         self.category = QComboBox()
         self.color = QComboBox()
-        self.color.addItems([ANY, *COLORS])
-        self.count = QSpinBox(minimum=1, maximum=500, value=24, prefix="Show ")
-        self.search_button = QPushButton("Search")
+        _fill(self.color, self.tr("Any"), COLORS)
+        self.count = QSpinBox(minimum=1, maximum=500, value=24, prefix=self.tr("Show "))
+        self.search_button = QPushButton(self.tr("Search"))
         self.search_button.clicked.connect(self.run_search)
+        self._build_shop_filters()
         self.status = QLabel("")
         self.status.setTextFormat(Qt.TextFormat.PlainText)
         self.model = ResultsModel(runner, self)
@@ -128,46 +152,91 @@ class SearchPanel(QWidget):
         top.addWidget(self.search_button)
         filters = QHBoxLayout()
         filters.addWidget(self.photo, 1)
-        filters.addWidget(QLabel("Category"))
+        filters.addWidget(QLabel(self.tr("Category")))
         filters.addWidget(self.category)
-        filters.addWidget(QLabel("Colour"))
+        filters.addWidget(QLabel(self.tr("Colour")))
         filters.addWidget(self.color)
         filters.addWidget(self.count)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addLayout(filters)
+        layout.addWidget(self.shop_filters)
         layout.addWidget(self.status)
         layout.addWidget(self.view, 1)
         QShortcut(QKeySequence.StandardKey.Paste, self, activated=self._paste)
+        self.refresh_shop()
+
+    def _build_shop_filters(self) -> None:
+        """In stock, a price range and a size: shown once the shop has imported its products."""
+        self.in_stock = QCheckBox(self.tr("In stock only"))
+        self.min_price, self.max_price = (self._price_box(self.tr("from any price")), self._price_box(self.tr("to any price")))
+        self.size = QComboBox()
+        _fill(self.size, self.tr("Any size"), [])
+        self.shop_filters = QWidget(self)
+        row = QHBoxLayout(self.shop_filters)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.in_stock)
+        row.addWidget(QLabel(self.tr("Price")))
+        row.addWidget(self.min_price)
+        row.addWidget(QLabel("–"))
+        row.addWidget(self.max_price)
+        row.addWidget(QLabel(self.tr("Size")))
+        row.addWidget(self.size)
+        row.addStretch(1)
+        self.shop_filters.setVisible(False)
+
+    def _price_box(self, any_text: str) -> QDoubleSpinBox:
+        box = QDoubleSpinBox(minimum=0.0, maximum=MAX_PRICE, decimals=2, singleStep=5.0)
+        box.setSpecialValueText(any_text)  # shown at 0: no bound
+        return box
 
     def set_categories(self, categories: list[str]) -> None:
-        current = self.category.currentText()
-        self.category.clear()
-        self.category.addItems([ANY, *categories])
+        current = self.category.currentData()
+        _fill(self.category, self.tr("Any"), categories)
         if current in categories:
-            self.category.setCurrentText(current)
+            self.category.setCurrentIndex(self.category.findData(current))
+
+    def refresh_shop(self) -> None:
+        """Reads the sizes on sale (a pool read): after startup and after an import."""
+        self._shop_request += 1
+        request = self._shop_request
+        worker = self.runner.run(self.catalogs.bound(shop_sizes))
+        worker.result.connect(lambda sizes: self._show_shop(request, sizes))
+
+    def _show_shop(self, request: int, sizes: list[str] | None) -> None:
+        if request != self._shop_request:
+            return
+        self.shop_filters.setVisible(sizes is not None)
+        current = self.size.currentData()
+        _fill(self.size, self.tr("Any size"), sizes or [])
+        if current in (sizes or []):
+            self.size.setCurrentIndex(self.size.findData(current))
 
     def current_query(self) -> SearchQuery:
         text = self.query.text().strip() or None
-        category = self.category.currentText()
-        color = self.color.currentText()
+        category, color, size = self.category.currentData(), self.color.currentData(), self.size.currentData()
+        shop = self.shop_filters.isVisibleTo(self)
+        low, high = self.min_price.value(), self.max_price.value()
         return SearchQuery(
             text=text,
             image=self.photo.path,
             categories=[] if category == ANY else [category],
             colors=[] if color == ANY else [color],
             k=self.count.value(),
+            in_stock=shop and self.in_stock.isChecked(),
+            min_price=low if shop and low > 0 else None,
+            max_price=high if shop and high > 0 else None,
+            sizes=[size] if shop and size != ANY else [],
         )
-
 
     def run_search(self) -> None:
         query = self.current_query()
         if query.text is None and query.image is None:
-            self.status.setText("Type a few words or add an example photo.")
+            self.status.setText(self.tr("Type a few words or add an example photo."))
             return
         self._request += 1
         request = self._request
-        self.status.setText("Searching… (the first search loads the BLIP-2 model)")
+        self.status.setText(self.tr("Searching… (the first search loads the BLIP-2 model)"))
         worker = self.runner.run(functools.partial(self.warm.search, query), lane="search")
         worker.result.connect(lambda hits: self._show(request, hits))
         worker.error.connect(lambda exc: self._failed(request, exc))
@@ -175,21 +244,34 @@ class SearchPanel(QWidget):
     def _show(self, request: int, hits: list[SearchHit]) -> None:
         if request != self._request:
             return
-        self.model.set_rows(rows_from_hits(hits))
-        self.status.setText(f"{len(hits)} found." if hits else "Nothing found: try other words or fewer filters.")
+        self._results = rows_from_hits(hits)
+        self.model.set_rows(self._results)
+        self.status.setText(self.tr("{count} found.").format(count=len(hits)) if hits else
+                            self.tr("Nothing found: try other words or fewer filters."))
         self.searched.emit(len(hits))
 
     def _failed(self, request: int, exc: BaseException) -> None:
         if request != self._request:
             return
         self.last_error = exc
-        self.status.setText("The search failed.")
-        show_error(self, exc, "Search")
+        self.status.setText(self.tr("The search failed."))
+        show_error(self, exc, self.tr("Search"))
 
     def find_similar(self, path: str) -> None:
         self.query.clear()
         self.photo.set_path(Path(path))
         self.run_search()
+
+    def show_product_photos(self, row: ResultRow) -> None:
+        """The product's photos in the grid, the one that matched first; `show_results` goes back."""
+        photos = [replace(row, path=path, thumbnail=None, score=None, photos=()) for path in (row.path, *row.photos)]
+        self.model.set_rows(photos)
+        self.status.setText(self.tr("{count} photos of {name}. Right-click ▸ Back to the results.").format(
+            count=len(photos), name=row.name or Path(row.path).name))
+
+    def show_results(self) -> None:
+        self.model.set_rows(self._results)
+        self.status.setText(self.tr("{count} found.").format(count=len(self._results)))
 
     def _paste(self) -> None:
         clipboard = QGuiApplication.clipboard()
@@ -205,17 +287,24 @@ class SearchPanel(QWidget):
         index = self.view.indexAt(point)
         if not index.isValid():
             return
-        row = self.model.row_at(index)
+        self.context_menu(self.model.row_at(index)).popup(self.view.viewport().mapToGlobal(point))
+
+    def context_menu(self, row: ResultRow) -> QMenu:
         menu = QMenu(self)
-        menu.addAction("Open", lambda: open_file(row.path))
-        menu.addAction("Show in folder", lambda: show_in_folder(row.path))
-        menu.addAction("Find similar", lambda: self.find_similar(row.path))
-        correct = menu.addMenu("Correct category")
-        for category in CATEGORIES:
+        menu.addAction(self.tr("Open"), lambda: open_file(row.path))
+        menu.addAction(self.tr("Show in folder"), lambda: show_in_folder(row.path))
+        menu.addAction(self.tr("Find similar"), lambda: self.find_similar(row.path))
+        if row.photos:
+            menu.addAction(self.tr("All photos of this product (%n more)", "", len(row.photos)), lambda: self.show_product_photos(row))
+        if self.model.rows() != self._results:
+            menu.addAction(self.tr("Back to the results"), self.show_results)
+        correct = menu.addMenu(self.tr("Correct category"))
+        shown = [self.category.itemData(i) for i in range(1, self.category.count())]  # the catalog's, the shop's own too
+        for category in dict.fromkeys([*CATEGORIES, *shown]):
             action = QAction(category, correct, checkable=True, checked=category == row.category)
             action.triggered.connect(lambda _=False, c=category: self.correct(row.path, c))
             correct.addAction(action)
-        menu.popup(self.view.viewport().mapToGlobal(point))
+        return menu
 
     def correct(self, path: str, category: str) -> None:
         worker = self.runner.run(self.catalogs.bound(correct_tags), path, {"category": category}, lane="store")
@@ -224,15 +313,22 @@ class SearchPanel(QWidget):
 
     def _correct_failed(self, exc: BaseException) -> None:
         self.last_error = exc
-        show_error(self, exc, "Correct category")
+        show_error(self, exc, self.tr("Correct category"))
 
     def _corrected(self, path: str, category: str) -> None:
-        rows = [
-            ResultRow(r.path, category, r.color, r.score, r.thumbnail, r.number) if r.path == path else r for r in self.model.rows()
-        ]
-        self.model.set_rows(rows)
-        self.status.setText(f"Saved: {Path(path).name} is now {category}. Re-indexing keeps your correction.")
+        self._results = [replace(r, category=category) if r.path == path else r for r in self._results]
+        self.model.set_rows([replace(r, category=category) if r.path == path else r for r in self.model.rows()])
+        self.status.setText(self.tr("Saved: {name} is now {category}. Re-indexing keeps your correction.").format(
+            name=Path(path).name, category=category))
         self.catalog_changed.emit()
 
     def shutdown(self) -> None:
         self.runner.run(self.warm.close, lane="search")
+
+
+def _fill(box: QComboBox, any_text: str, values: list[str]) -> None:
+    """The entries with their values as data, "no filter" first (its data ANY), so a translated text never is the value."""
+    box.clear()
+    box.addItem(any_text, ANY)
+    for value in values:
+        box.addItem(value, value)

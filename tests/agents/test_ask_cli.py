@@ -28,7 +28,8 @@ def test_ask_json_searches_each_category_for_its_count(catalog: Catalog, gemma_g
     request = "I already have black jeans, find me 2 shirts and some sneakers"
     assert main(_ask(catalog, request, "--llm", str(gemma_gguf), "--json")) == 0
     report = json.loads(capsys.readouterr().out)
-    assert set(report) == {"classification", "items", "advice", "model", "chat_id"}
+    assert set(report) == {"classification", "items", "filters", "advice", "model", "chat_id"}
+    assert report["filters"] is None  # photos alone: nothing says what is in stock
     assert report["classification"]["items"] == {"shirt": 2, "shoes": 1}
     assert [i["number"] for i in report["items"]] == [1, 2, 3]
     assert [i["category"] for i in report["items"]] == ["shirt", "shirt", "shoes"]
@@ -64,7 +65,7 @@ def test_classify_reads_stdin_and_prints_one_object_per_request(gemma_gguf: Path
     lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert [r["request"] for r in lines] == ["I need two white shirts", "Unos zapatos y dos faldas", ""]
     assert lines[0] == {"request": "I need two white shirts", "items": {"shirt": 2}, "number_of_items": 2,
-                        "search_text": "white shirt", "source": "keywords"}
+                        "search_text": "white shirt", "source": "keywords", "budget": None, "size": None}
     assert lines[1]["items"] == {"shoes": 1, "skirt": 2} and lines[2]["items"] == {}
 
 

@@ -84,9 +84,9 @@ def test_the_category_filter_runs_in_sql_and_excludes_other_categories(
     seen: list[list[str]] = []
     filtered = searcher.store.filtered_item_ids
 
-    def spy(categories=(), colors=(), folder_ids=()):  # type: ignore[no-untyped-def]
+    def spy(categories=(), colors=(), folder_ids=(), more=()):  # type: ignore[no-untyped-def]
         seen.append(list(categories))
-        return filtered(categories, colors, folder_ids)
+        return filtered(categories, colors, folder_ids, more)
 
     monkeypatch.setattr(searcher.store, "filtered_item_ids", spy)
     hits = searcher.search(SearchQuery(text="shoes", categories=["trousers", "jersey"], k=50))
@@ -148,7 +148,8 @@ def test_a_combined_query_moves_results_toward_the_text(catalog: Catalog, search
     assert [h.path for h in searcher.search(SearchQuery(text=text, image=photo, text_weight=1.0, k=6))] == expected
 
 
-def test_words_load_only_the_text_tower_and_towers_stay_warm(catalog: Catalog, monkeypatch: pytest.MonkeyPatch) -> None:
+def _counting_towers(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The names of the torch towers built from now on, in order."""
     built: list[str] = []
 
     class CountingText(blip2.TextEncoder):
@@ -163,15 +164,40 @@ def test_words_load_only_the_text_tower_and_towers_stay_warm(catalog: Catalog, m
 
     monkeypatch.setattr(blip2, "TextEncoder", CountingText)
     monkeypatch.setattr(blip2, "VisionEncoder", CountingVision)
+    return built
+
+
+def test_words_load_only_the_text_tower_and_towers_stay_warm(catalog: Catalog, monkeypatch: pytest.MonkeyPatch,
+                                                             tmp_path: Path) -> None:
+    built = _counting_towers(monkeypatch)
     fresh = Searcher(catalog.context, catalog.handle())
     try:
         for text in ("shoes", "red pants", "a hat"):
             fresh.search(SearchQuery(text=text))
         assert built == ["text"]
-        photo = next((catalog.photos / "pants").iterdir())
+        photo = tmp_path / "edited.jpg"  # not in the catalog (its bytes differ): it must be encoded
+        photo.write_bytes(next((catalog.photos / "pants").iterdir()).read_bytes() + b"\0")
         fresh.search(SearchQuery(image=photo))
         fresh.search(SearchQuery(text="blue", image=photo))
         assert built == ["text", "vision"]
+    finally:
+        fresh.close()
+
+
+def test_a_photo_of_the_catalog_is_read_back_not_encoded(catalog: Catalog, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    built = _counting_towers(monkeypatch)
+    photo = sorted((catalog.photos / "shoes").iterdir())[0]
+    copy = tmp_path / "a-copy-from-the-downloads-folder.jpg"
+    copy.write_bytes(photo.read_bytes())
+    edited = tmp_path / "edited.jpg"
+    edited.write_bytes(photo.read_bytes() + b"\0")  # a JPEG decoder ignores bytes after the image's end
+    fresh = Searcher(catalog.context, catalog.handle())
+    try:
+        for same in (photo, copy):
+            assert fresh.search(SearchQuery(image=same, k=3))[0].path == str(photo)
+        assert built == []  # their stored vectors: no vision tower
+        assert fresh.search(SearchQuery(image=edited, k=3))[0].path == str(photo)
+        assert built == ["vision"]
     finally:
         fresh.close()
 

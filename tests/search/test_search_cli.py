@@ -33,7 +33,9 @@ def test_json_output(catalog: Catalog, capsys: pytest.CaptureFixture[str]) -> No
     assert set(report) == {"results", "seconds"} and report["seconds"] > 0
     assert len(report["results"]) == 4
     for result in report["results"]:
-        assert set(result) == {"path", "score", "category", "category_source", "color", "thumbnail"}
+        assert set(result) == {"path", "score", "category", "category_source", "color", "thumbnail", "sku", "name", "price",
+                               "currency", "sizes", "in_stock", "photos"}
+        assert result["sku"] is None and result["price"] is None and result["photos"] == []  # photos without a product
         assert result["category"] in {"shoes", "pants"} and result["category_source"] == "folder"
         assert Path(result["thumbnail"]).is_file()
     scores = [r["score"] for r in report["results"]]

@@ -10,6 +10,12 @@ The items are found with the request encoded once: one search per wanted categor
 shares the same text and photo vectors, so the text tower and the photo decode run once per request,
 not once per category. They are numbered in the order they are shown, so the numbers in the advice
 match the cards on screen and the lines in the terminal.
+
+A shop that imported its products is served from what is on its rails: by default every search keeps
+products with a variant in stock, in the size the request names and within its budget, so the stylist
+is never shown (and never proposes) a sold-out or over-budget item; a bag or a scarf without sizes fits
+any size. `everything=True` (`ask --all-items`) drops those filters. A catalog of photos alone is
+searched as before: nothing there says what is in stock.
 """
 
 from __future__ import annotations
@@ -17,18 +23,19 @@ from __future__ import annotations
 import logging
 import traceback
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from desktop_app.core.agents.classifier import Classification, RequestClassifier, open_classifier
 from desktop_app.core.agents.llm_runtime import Chunk, Done, Failed, Token, guarded
 from desktop_app.core.agents.stylist import StyleItem, open_stylist
-from desktop_app.core.catalog.vocabulary import CATEGORIES
+from desktop_app.core.catalog.vocabulary import catalog_vocabulary
 from desktop_app.core.platform.errors import UserError
 from desktop_app.core.platform.jobs import Cancelled, CancelToken
 from desktop_app.core.search.searcher import Searcher, SearchHit, SearchQuery
 from desktop_app.core.store.catalog import Catalog
+from desktop_app.core.store.product_store import OfferFilter
 
 if TYPE_CHECKING:
     from desktop_app.core.platform.app_context import AppContext
@@ -57,8 +64,12 @@ class FoundItem:
 
     @property
     def style(self) -> StyleItem:
-        hit = self.hit
-        return StyleItem(self.number, hit.category, hit.color, Path(hit.path).name, round(float(hit.score), 3), hit.path)
+        hit, product = self.hit, self.hit.product
+        item = StyleItem(self.number, hit.category, hit.color, Path(hit.path).name, round(float(hit.score), 3), hit.path)
+        if product is None:
+            return item
+        return replace(item, sku=product.sku, name=product.name, price=product.price, currency=product.currency,
+                       sizes=product.sizes_in_stock, in_stock=product.in_stock)
 
 
 @dataclass(frozen=True)
@@ -69,6 +80,7 @@ class Classified:
 @dataclass(frozen=True)
 class ItemsFound:
     items: tuple[FoundItem, ...]  # in the order shown, numbered from 1
+    offer: OfferFilter | None = None  # the shop's filters the items were chosen by; None: none (photos only, or everything)
 
     def style_items(self) -> list[StyleItem]:
         return [item.style for item in self.items]
@@ -99,16 +111,18 @@ class Assistant:
                  classifier: RequestClassifier | None = None, stylist: Advisor | None = None) -> None:
         self.catalog = catalog
         self.searcher = searcher if searcher is not None else Searcher(context, catalog)
-        self.classifier = classifier if classifier is not None else open_classifier(context, catalog.store.categories())
+        self.classifier = classifier if classifier is not None else open_classifier(
+            context, catalog.store.categories(), vocabulary=catalog_vocabulary(catalog))
         self.stylist: Advisor = stylist if stylist is not None else open_stylist(context, catalog.chats)
 
     def ask(self, request: str, photo: Path | None = None, chat_id: int | None = None,
-            cancel: CancelToken | None = None) -> Iterator[AssistantEvent]:
+            cancel: CancelToken | None = None, *, everything: bool = False) -> Iterator[AssistantEvent]:
         """Classified, ItemsFound, ChatOpened (a new chat unless `chat_id` continues one), the advice's tokens, then
-        exactly one Done or Failed. Stopped before the advice, it ends with Done("cancelled") and saves nothing."""
+        exactly one Done or Failed. Stopped before the advice, it ends with Done("cancelled") and saves nothing.
+        `everything`: items sold out, in other sizes or over the budget too."""
         cancel = cancel or CancelToken()
         try:
-            yield from self._steps(request, photo, chat_id, cancel)
+            yield from self._steps(request, photo, chat_id, cancel, everything)
         except Cancelled:
             yield Done("cancelled", 0, "")
         except UserError as exc:
@@ -119,11 +133,13 @@ class Assistant:
             yield Failed("The assistant stopped with an unexpected error; see the log for details.",
                          "".join(traceback.format_exception(exc)))
 
-    def _steps(self, request: str, photo: Path | None, chat_id: int | None, cancel: CancelToken) -> Iterator[AssistantEvent]:
+    def _steps(self, request: str, photo: Path | None, chat_id: int | None, cancel: CancelToken,
+               everything: bool) -> Iterator[AssistantEvent]:
         classification = self._classifier().classify(request)
         yield Classified(classification)
         cancel.check()
-        found = ItemsFound(self._find_items(classification, request, photo, cancel))
+        offer = None if everything else self._offer(classification)
+        found = ItemsFound(self._find_items(classification, request, photo, offer, cancel), offer)
         yield found
         cancel.check()
         if chat_id is None:
@@ -134,18 +150,36 @@ class Assistant:
         yield from guarded(advice, self.stylist.model_name or "none")
 
     def _classifier(self) -> RequestClassifier:
-        """The classifier on the catalog's categories as they are now (indexing may have added one since the last
-        request), keeping the model it has loaded."""
-        categories = self.catalog.store.categories()
-        if self.classifier.categories != (categories or list(CATEGORIES)):
-            self.classifier = RequestClassifier(self.classifier.llm, categories, max_tokens=self.classifier.max_tokens)
+        """The classifier on the catalog's categories and the shop's words as they are now (indexing or an import may
+        have added some since the last request), keeping the model it has loaded."""
+        categories, vocabulary = self.catalog.store.categories(), catalog_vocabulary(self.catalog)
+        current = self.classifier
+        fresh = RequestClassifier(current.llm, categories, max_tokens=current.max_tokens, vocabulary=vocabulary)
+        if current.categories != fresh.categories or current.vocabulary.shop != vocabulary.shop:
+            self.classifier = fresh
         return self.classifier
 
-    def _find_items(self, classification: Classification, request: str, photo: Path | None,
+    def _offer(self, classification: Classification) -> OfferFilter | None:
+        """In stock, in the size and within the budget asked, once the shop has imported its products."""
+        if self.catalog.products.last_import() is None:
+            return None
+        budget = classification.budget
+        return OfferFilter(in_stock=True, min_price=budget.min if budget else None, max_price=budget.max if budget else None,
+                           sizes=(classification.size,) if classification.size else ())
+
+    def _find_items(self, classification: Classification, request: str, photo: Path | None, offer: OfferFilter | None,
                     cancel: CancelToken) -> tuple[FoundItem, ...]:
         text = classification.search_text or request.strip() or None
         encoded = self.searcher.encode(SearchQuery(text=text, image=photo), cancel)
         wanted = [([category], k) for category, k in classification.items.items()] or [([], UNCLASSIFIED_K)]
         hits = [hit for categories, k in wanted
-                for hit in self.searcher.search_encoded(encoded, SearchQuery(categories=categories, k=k), cancel)]
+                for hit in self.searcher.search_encoded(encoded, _query(categories, k, offer), cancel)]
         return tuple(FoundItem(number, hit) for number, hit in enumerate(hits, start=1))
+
+
+def _query(categories: list[str], k: int, offer: OfferFilter | None) -> SearchQuery:
+    query = SearchQuery(categories=categories, k=k)
+    if offer is None:
+        return query
+    return replace(query, in_stock=offer.in_stock, min_price=offer.min_price, max_price=offer.max_price, sizes=list(offer.sizes),
+                   one_size_fits=True)

@@ -34,8 +34,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from desktop_app.core.agents.budget_size import Budget, read_budget_size
 from desktop_app.core.agents.llm_runtime import Constraint, Decoded, LoadOptions, LocalLLM, Prompt
-from desktop_app.core.catalog.vocabulary import CATEGORIES, category_for_word, color_for_word, normalise
+from desktop_app.core.catalog.vocabulary import DEFAULT, Vocabulary, color_for_word, normalise
 from desktop_app.core.models.locator import bundled_gguf_available, bundled_gguf_path
 from desktop_app.core.platform.app_context import AppContext
 from desktop_app.core.platform.resources import prompt_text
@@ -57,6 +58,8 @@ class Classification(BaseModel):
     number_of_items: int = 0
     search_text: str = ""
     source: Source = "keywords"
+    budget: Budget | None = None  # read by words in every mode (core/agents/budget_size.py): the model drops numbers
+    size: str | None = None  # as variants are compared (`product_store.size_key`): "M", "38"
 
     @field_validator("items")
     @classmethod
@@ -170,7 +173,6 @@ _MODIFIER_FOLLOWERS = {"sleeve", "sleeves", "sleeved", "length", "cut", "style",
 _SEPARATORS = {"and", "or", "y", "o", "e", "u", ",", "&", "with", "con", "for", "para", "to"}
 _ALTERNATIVE = {"or", "o", "u"}
 _COUNT_WINDOW = 5  # tokens between a number and its garment: "three pairs of black leather boots"
-_MAX_PHRASE = 4  # words in the longest vocabulary phrase: "sudadera con capucha", "short de bano"
 
 # words kept in the English search text: materials, patterns, occasions, seasons, styles (Spanish -> English)
 _DESCRIPTORS = {
@@ -256,23 +258,25 @@ def _plural_forms(word: str) -> set[str]:
 
 
 class KeywordParser:
-    """Reads a request word by word; knows only the vocabulary, so it never invents a category."""
+    """Reads a request word by word; knows only the vocabulary (the shop's, with its English and Spanish words), so it
+    never invents a category."""
 
-    def __init__(self, categories: Sequence[str]) -> None:
+    def __init__(self, categories: Sequence[str], vocabulary: Vocabulary = DEFAULT) -> None:
         self.categories = list(categories)
+        self.vocabulary = vocabulary
         self._allowed = set(categories)
         # categories the catalog has that the vocabulary does not name (a user's folder called "scarves")
-        self._extra = {form: c for c in categories if c not in CATEGORIES for form in _plural_forms(normalise(c))}
+        self._extra = {form: c for c in categories if c not in vocabulary.phrases for form in _plural_forms(normalise(c))}
 
     def _category(self, phrase: str) -> str | None:
-        category = category_for_word(phrase) or self._extra.get(phrase)
+        category = self.vocabulary.category_for_word(phrase) or self._extra.get(phrase)
         return category if category in self._allowed else None
 
     def mentions(self, tokens: Sequence[str]) -> list[_Mention]:
         found: list[_Mention] = []
         i = 0
         while i < len(tokens):
-            for n in range(min(_MAX_PHRASE, len(tokens) - i), 0, -1):
+            for n in range(min(self.vocabulary.max_phrase_words, len(tokens) - i), 0, -1):  # "sudadera con capucha"
                 words = tokens[i : i + n]
                 category = self._category(" ".join(words))
                 if category is not None:
@@ -305,7 +309,8 @@ class KeywordParser:
         return self.read(request).classification
 
     def read(self, request: str) -> KeywordParse:
-        tokens = _tokens(request)
+        limits = read_budget_size(request)
+        tokens = _tokens(limits.rest)  # a price or a size is never a count: "máximo 80", "a size 10 shirt"
         mentions = self.mentions(tokens)
         self._assign_counts(tokens, mentions)
         self._assign_ownership(tokens, mentions)
@@ -321,6 +326,7 @@ class KeywordParser:
             colors.setdefault(mention.category, []).extend(c for c in mention.colors if c not in colors.get(mention.category, []))
         classification = Classification(
             items=items, number_of_items=sum(items.values()), search_text=search_text(tokens, items, colors), source="keywords",
+            budget=limits.budget, size=limits.size,
         )
         return KeywordParse(classification, frozenset(m.category for m in mentions), tokens, colors,
                             has_words=any(t.isalpha() for t in tokens))
@@ -512,7 +518,7 @@ def combine(keywords: KeywordParse, model: dict[str, int] | None) -> Classificat
     kept = {c: n for c, n in model.items() if c not in keywords.mentioned}
     return Classification(
         items=kept, number_of_items=sum(kept.values()), search_text=search_text(keywords.tokens, kept, keywords.colors),
-        source="both" if kept != model else "llm",
+        source="both" if kept != model else "llm", budget=words.budget, size=words.size,
     )
 
 
@@ -520,12 +526,16 @@ Mode = Literal["combined", "keywords", "llm"]
 
 
 class RequestClassifier:
-    """Keyword parser plus an optional local model, over the categories the catalog has (else the default ones)."""
+    """Keyword parser plus an optional local model, over the categories the catalog has (else the vocabulary's), their
+    words from the vocabulary: the shop's (`catalog_vocabulary`), else the built-in one."""
 
-    def __init__(self, llm: LocalLLM | None, categories: Sequence[str] | None = None, *, max_tokens: int = 48) -> None:
+    def __init__(self, llm: LocalLLM | None, categories: Sequence[str] | None = None, *, max_tokens: int = 48,
+                 vocabulary: Vocabulary = DEFAULT) -> None:
         self.llm = llm
-        self.categories = list(categories) if categories else list(CATEGORIES)
-        self.parser = KeywordParser(self.categories)
+        # the shop's own categories are always known, even before a photo is tagged with one ("dos bufandas" -> scarf)
+        self.categories = list(dict.fromkeys([*categories, *(c.name for c in vocabulary.shop)])) if categories else vocabulary.categories
+        self.vocabulary = vocabulary
+        self.parser = KeywordParser(self.categories, vocabulary)
         self.max_tokens = max_tokens
         self.schema = classification_schema(self.categories)
 
@@ -549,6 +559,7 @@ class RequestClassifier:
             return Classification(
                 items=items, number_of_items=sum(items.values()),
                 search_text=search_text(keywords.tokens, items, keywords.colors), source="llm",
+                budget=keywords.classification.budget, size=keywords.classification.size,
             )
         return combine(keywords, self.ask_model(request) if keywords.needs_model else None)
 
@@ -562,7 +573,7 @@ def classifier_gguf(context: AppContext, override: str | Path | None = None) -> 
 
 
 def open_classifier(context: AppContext, categories: Sequence[str] | None = None, override: str | Path | None = None,
-                    ) -> RequestClassifier:
+                    vocabulary: Vocabulary = DEFAULT) -> RequestClassifier:
     """A classifier over `categories`, the caller's catalog's (None or empty: the default vocabulary, as before there
     is a catalog). A GGUF the user chose is header-checked now, so a wrong file fails before any request; the bundled
     one was verified when installed, and reading its header and vocabulary (0.3 s) would slow every keyword-only call."""
@@ -570,4 +581,4 @@ def open_classifier(context: AppContext, categories: Sequence[str] | None = None
     llm = LocalLLM(path, LoadOptions(n_ctx=1024, n_threads=context.settings.threads)) if path is not None else None
     if llm is not None and (override or context.settings.classifier_gguf):
         llm.info  # noqa: B018 - raises BadModelFileError for a file that is not a usable GGUF
-    return RequestClassifier(llm, categories)
+    return RequestClassifier(llm, categories, vocabulary=vocabulary)

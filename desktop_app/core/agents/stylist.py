@@ -1,7 +1,8 @@
 """The stylist: streamed advice about the items a search found, referring to them by number.
 
-It takes a plain list of items (number, category, colour, file name, score), so it is driven the same
-way by `ask`, the GUI and tests, with or without a catalog. Only an instruction-tuned GGUF (one with a
+It takes a plain list of items (number, category, colour, file name, score, and for a shop's product its
+name, price and the sizes in stock), so it is driven the same way by `ask`, the GUI and tests, with or
+without a catalog, and advice can say "the Oxford shirt (#2, 45 EUR, in M and L)". Only an instruction-tuned GGUF (one with a
 chat template) gets to write advice; with a base model, or none, the stylist says so plainly, says how
 to get a better model, and lists the items with their tags instead of generating noise.
 
@@ -14,7 +15,7 @@ from __future__ import annotations
 import itertools
 import logging
 from collections.abc import Iterator, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -39,13 +40,31 @@ class StyleItem:
     file_name: str
     score: float
     path: str | None = None
+    # the shop's product the photo shows, if any
+    sku: str | None = None
+    name: str | None = None
+    price: float | None = None  # the lowest of a variant the shopper can have (in stock, size, budget)
+    currency: str | None = None
+    sizes: tuple[str, ...] = field(default_factory=tuple)  # in stock
+    in_stock: bool | None = None
 
     def describe(self) -> str:
         tags = " ".join(t for t in (self.color, self.category) if t) or "untagged item"
-        return f"#{self.number}: {tags} ({self.file_name}, match {self.score:.2f})"
+        if self.name is None:
+            return f"#{self.number}: {tags} ({self.file_name}, match {self.score:.2f})"
+        details = [f'"{self.name}"']
+        if self.price is not None:
+            details.append(f"{self.price:.2f} {self.currency or ''}".rstrip())
+        if self.sizes:
+            details.append("sizes in stock " + ", ".join(self.sizes))
+        if self.in_stock is False:
+            details.append("sold out")
+        return f"#{self.number}: {tags}, {', '.join(details)} ({self.file_name}, match {self.score:.2f})"
 
     def to_json(self) -> dict[str, Any]:
-        return asdict(self)
+        raw = asdict(self)
+        raw["sizes"] = list(self.sizes)
+        return raw
 
 
 def items_text(items: Sequence[StyleItem]) -> str:

@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 
 from desktop_app.core.catalog import imaging, scanner, tagging
+from desktop_app.core.catalog.vocabulary import DEFAULT, Vocabulary, catalog_vocabulary
 from desktop_app.core.embedding.blip2 import AGREEMENT_THRESHOLD, agreement
 from desktop_app.core.embedding.encoders import open_vision_encoder
 from desktop_app.core.platform.child_process import ChildDied, run_in_child
@@ -99,24 +100,26 @@ class ModelProvider:
         self.pixel_spec: PixelSpec = pixel_spec(resolved)
         self._vision: VisionEncoder | None = None
         self._fast: OnnxVisionEncoder | None = None
-        self._labels: tagging.LabelVectors | None = None
+        self._labels: dict[tuple[str, ...], tagging.LabelVectors] = {}
 
     @property
     def vision_loaded(self) -> bool:
         return self._vision is not None
 
-    def labels(self) -> tagging.LabelVectors:
-        """Computed once per model; beside the ONNX encoder the text tower loads in a child, so its memory stays out of indexing."""
-        if self._labels is None:
-            self._labels = tagging.cached_label_vectors(self.resolved, self.cache_dir)
-        if self._labels is None and self._fast is not None:
+    def labels(self, vocab: Vocabulary = DEFAULT) -> tagging.LabelVectors:
+        """Computed once per model and vocabulary (a shop's own categories get their own); beside the ONNX encoder the text
+        tower loads in a child, so its memory stays out of indexing."""
+        key = tuple(tagging.vocabulary_prompts(vocab))
+        found = self._labels.get(key) or tagging.cached_label_vectors(self.resolved, self.cache_dir, vocab)
+        if found is None and self._fast is not None:
             try:
-                self._labels = run_in_child(tagging.label_vectors, self.resolved, self.cache_dir)
+                found = run_in_child(tagging.label_vectors, self.resolved, self.cache_dir, vocab)
             except ChildDied as exc:
                 log.warning("Label vectors could not be computed in a child (%s); computing them here", exc)
-        if self._labels is None:
-            self._labels = tagging.label_vectors(self.resolved, self.cache_dir)
-        return self._labels
+        if found is None:
+            found = tagging.label_vectors(self.resolved, self.cache_dir, vocab)
+        self._labels[key] = found
+        return found
 
     def vision(self, precision: Literal["fp32", "int8"]) -> VisionEncoder:
         if self._vision is None or self._vision.precision != precision:
@@ -235,6 +238,7 @@ class _Run:
                  thumbnails_dir: Path | None, progress: Progress, cancel: CancelToken) -> None:
         self.catalog = catalog
         self.store = catalog.store
+        self.vocabulary = catalog_vocabulary(catalog)  # the shop's own categories as well as the built-in ones
         self.models = models
         self.precision = precision
         self.batch_size = max(1, batch_size)
@@ -346,13 +350,13 @@ class _Run:
             item_id = store.put_item(found.path, folder_id, image_id, found.size, found.mtime_ns)
         store.forget_skipped([found.path])
         corrections = {kind: value for kind in ("category", "color") if (value := store.correction_for(content_hash, kind))}
-        folder = tagging.folder_tags(found.path, found.root)
+        folder = tagging.folder_tags(found.path, found.root, self.vocabulary)
         auto = None
         if {*corrections, *(t.kind for t in folder)} != {"category", "color"}:
             query_vectors = vectors.get(content_hash)
             if query_vectors is None:
                 query_vectors = store.query_vectors([item_id])[item_id]
-            auto = self.models.labels().zero_shot(query_vectors)
+            auto = self.models.labels(self.vocabulary).zero_shot(query_vectors)
         for tag in tagging.decide(folder, auto, corrections):
             store.set_tag(item_id, tag.kind, tag.value, tag.source, tag.score)
 

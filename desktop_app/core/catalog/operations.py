@@ -47,13 +47,14 @@ def index_catalog(
 ) -> IndexReport:
     """Index `roots` (or the remembered folders) with the catalog's model unless `blip2` names another.
 
-    One run per catalog at a time (the index lock): a second one waits a few seconds, then says another
-    is running. A rebuild, which forgets every vector, is preceded by a backup.
+    A rebuild too keeps the catalog's model (re-embedding with the model it was built with, as it is on
+    this machine now); a rebuild with another model names it. One run per catalog at a time (the index
+    lock): a second one waits a few seconds, then says another is running. A rebuild, which forgets
+    every vector, is preceded by a backup.
     """
     settings = context.settings
-    default = settings.blip2_model
     with index_lock(catalog.path):
-        resolved = resolve_catalog_model(catalog, context, blip2 or (default if rebuild else None))
+        resolved = resolve_catalog_model(catalog, context, blip2)
         models = ModelProvider(resolved, context.paths.cache_dir, threads=threads or settings.threads,
                                backend=backend, prepared_dir=context.paths.prepared_dir)  # type: ignore[arg-type]
         if rebuild:

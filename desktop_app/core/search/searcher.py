@@ -3,8 +3,9 @@
 Two passes. The first (core/store/query_index.py) finds the items the exact score would put on top:
 a scan of every item's normalised mean vector (int8, in memory) keeps a wide pool, those items' 32
 query vectors at 4 bits a value are scored as below to keep the few that the second pass re-ranks
-exactly; the category, colour and folder filters are SQL on the tags and items tables. The second
-pass re-ranks exactly, from the stored float16 query vectors:
+exactly; the category, colour and folder filters are SQL on the tags and items tables, and the shop's
+filters (in stock, price, size) SQL on its product tables, joined with them. The second pass re-ranks
+exactly, from the stored float16 query vectors:
 
 - words: BLIP-2's image-text score, the largest cosine between the text's [CLS] vector and any of
   the photo's 32 query vectors (each query vector attends to a different part of the photo);
@@ -27,6 +28,7 @@ vision tower. One search runs at a time per `Searcher`; a second caller waits.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import threading
@@ -38,12 +40,15 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from desktop_app.core.catalog import scanner, vocabulary
+from desktop_app.core.catalog.vocabulary import catalog_vocabulary
 from desktop_app.core.embedding.encoders import open_text_encoder, open_vision_encoder
 from desktop_app.core.platform.errors import CatalogError, UserError
 from desktop_app.core.platform.jobs import CancelToken
+from desktop_app.core.search.product_hits import NO_PRODUCT_JSON, ProductHit, product_hits
 from desktop_app.core.search.query_terms import QueryTermsError, Term, parse_terms
 from desktop_app.core.store.catalog import Catalog
-from desktop_app.core.store.catalog_store import EmbeddingModel, ModelMismatchError, mean_vectors
+from desktop_app.core.store.catalog_store import EmbeddingModel, ItemRow, ModelMismatchError, mean_vectors
+from desktop_app.core.store.product_store import ItemProduct, OfferFilter
 from desktop_app.core.store.query_index import MeanIndex, Pool
 
 if TYPE_CHECKING:
@@ -90,6 +95,17 @@ class SearchQuery:
     folder: Path | None = None
     k: int = 12
     min_score: float | None = None  # in standard deviations above a typical item
+    # The shop's filters: products with one variant that is in stock, in one of the sizes and within the prices at once.
+    # Any of them leaves out photos no product claims (nothing says what they cost or whether they are there).
+    in_stock: bool = False
+    min_price: float | None = None
+    max_price: float | None = None
+    sizes: list[str] = field(default_factory=list)  # compared by product_store.size_key: "m", "Medium", "talla M" alike
+    one_size_fits: bool = False  # with sizes: products without sizes (a bag, a scarf) fit too, as the assistant asks
+
+    def offer(self) -> OfferFilter:
+        return OfferFilter(in_stock=self.in_stock, min_price=self.min_price, max_price=self.max_price, sizes=tuple(self.sizes),
+                           one_size_fits=self.one_size_fits)
 
 
 @dataclass(frozen=True)
@@ -101,11 +117,13 @@ class SearchHit:
     category_source: str | None
     color: str | None
     thumbnail: str | None
+    product: ProductHit | None = None  # the product the photo shows, if the shop's file names one
 
     def to_json(self) -> dict[str, Any]:
         return {
             "path": self.path, "score": round(self.score, 4), "category": self.category,
             "category_source": self.category_source, "color": self.color, "thumbnail": self.thumbnail,
+            **(self.product.to_json() if self.product is not None else NO_PRODUCT_JSON),
         }
 
 
@@ -208,6 +226,7 @@ class _Filters:
     categories: list[str]
     colors: list[str]
     folders: _FolderFilter
+    offer: OfferFilter
 
 
 class Searcher:
@@ -275,7 +294,7 @@ class Searcher:
 
     def _filters(self, query: SearchQuery) -> _Filters:
         folders = self._folder_filter(query.folder) if query.folder is not None else _FolderFilter([])
-        return _Filters(self._categories(query.categories), _colors(query.colors), folders)
+        return _Filters(self._categories(query.categories), _colors(query.colors), folders, query.offer())
 
     def _ranked(self, encoded: EncodedQuery, query: SearchQuery, filters: _Filters, cancel: CancelToken) -> list[SearchHit]:
         cancel.check()
@@ -286,7 +305,7 @@ class Searcher:
         log.debug("search: %d candidates re-ranked, best %.2f", len(ranked), ranked[0][1] if ranked else float("nan"))
         if query.min_score is not None:
             ranked = [(item_id, score) for item_id, score in ranked if score >= query.min_score]
-        return self._hits(ranked, query.k)
+        return self._hits(ranked, query.k, filters.offer)
 
     # -- the model --------------------------------------------------------------------------------
     def _model(self) -> ResolvedModel:
@@ -340,10 +359,20 @@ class Searcher:
             text = _sum(vectors, [t.weight for t in words])
         cancel.check()
         if photos:
-            encoder = self._vision_encoder(resolved)
-            vectors = np.stack([_photo_vector(encoder, t.photo) for t in photos])  # type: ignore[arg-type]
+            vectors = np.stack([self._photo_vector(t.photo, resolved) for t in photos])  # type: ignore[arg-type]
             photo = _sum(vectors, [t.weight for t in photos])
         return EncodedQuery(text, photo, text_weight)
+
+    def _photo_vector(self, path: Path, resolved: ResolvedModel) -> np.ndarray:
+        """A photo the catalog holds (the same bytes, wherever the file lies) is read back, not encoded again: the vision
+        tower takes seconds per photo on a laptop's CPU. Any other photo goes through the catalog's vision encoder."""
+        try:
+            stored = self.store.image_query_vectors(hashlib.sha256(path.read_bytes()).hexdigest())
+        except OSError:
+            stored = None  # decoding it says why it cannot be used
+        if stored is not None:
+            return mean_vectors(stored[None])[0]
+        return _photo_vector(self._vision_encoder(resolved), path)
 
     # -- filters ----------------------------------------------------------------------------------
     def _categories(self, requested: Sequence[str]) -> list[str]:
@@ -351,7 +380,7 @@ class Searcher:
         no category is an error."""
         chosen = []
         for word in requested:
-            category = word if self.store.has_tag("category", word) else vocabulary.category_for_word(word)
+            category = word if self.store.has_tag("category", word) else catalog_vocabulary(self.catalog).category_for_word(word)
             if category is None:
                 raise SearchError(
                     f"{word!r} is not a category.",
@@ -386,11 +415,12 @@ class Searcher:
         """Item ids to re-rank. A subfolder of an added folder is a path prefix, so its items are all scored (an
         indexed path lookup, then exact scores); everything else goes through the first stage."""
         folders = filters.folders
+        offer = [self.catalog.products.offer_subquery(filters.offer)] if filters.offer.active else []
         if folders.subfolder is not None:
-            return self.store.item_ids_under(folders.subfolder, filters.categories, filters.colors)
+            return self.store.item_ids_under(folders.subfolder, filters.categories, filters.colors, offer)
         wanted = max(MIN_CANDIDATES, OVERFETCH * k)
-        filtered = filters.categories or filters.colors or folders.folder_ids
-        allowed = self.store.filtered_item_ids(filters.categories, filters.colors, folders.folder_ids) if filtered else None
+        filtered = filters.categories or filters.colors or folders.folder_ids or offer
+        allowed = self.store.filtered_item_ids(filters.categories, filters.colors, folders.folder_ids, offer) if filtered else None
         pool = self._means.nearest(scorer.knn_vector(), POOL_PER_CANDIDATE * wanted, allowed, cancel)
         if scorer.query.text is None or len(pool.seqs) <= wanted:
             return pool.item_ids[:wanted].tolist()
@@ -422,20 +452,29 @@ class Searcher:
         ranked.sort(key=lambda pair: -pair[1])
         return ranked
 
-    def _hits(self, ranked: list[tuple[int, float]], k: int) -> list[SearchHit]:
-        """The best k whose files still exist: a file deleted since the last scan is never shown."""
-        hits: list[SearchHit] = []
+    def _hits(self, ranked: list[tuple[int, float]], k: int, offer: OfferFilter) -> list[SearchHit]:
+        """The best k products (core/search/product_hits.py) and photos without one, each shown by its best photo whose
+        file still exists: a file deleted since the last scan is never shown."""
+        chosen: list[tuple[float, ItemRow, ItemProduct | None]] = []
+        shown: set[int] = set()  # products
         for start in range(0, len(ranked), 2 * k):
             page = ranked[start : start + 2 * k]
-            rows = self.store.items_by_id([item_id for item_id, _ in page])
+            ids = [item_id for item_id, _ in page]
+            rows, links = self.store.items_by_id(ids), self.catalog.products.for_items(ids)
             for item_id, score in page:
-                row = rows.get(item_id)
-                if row is None or not Path(row.path).is_file():
+                row, link = rows.get(item_id), links.get(item_id)
+                if row is None or (link is not None and link.product.id in shown) or not Path(row.path).is_file():
                     continue
-                hits.append(SearchHit(item_id, row.path, score, row.category, row.category_source, row.color, row.thumbnail))
-                if len(hits) == k:
-                    return hits
-        return hits
+                if link is not None:
+                    shown.add(link.product.id)
+                chosen.append((score, row, link))
+                if len(chosen) == k:
+                    break
+            if len(chosen) == k:
+                break
+        products = product_hits(self.catalog.products, [(row.path, link) for _, row, link in chosen if link is not None], offer)
+        return [SearchHit(row.id, row.path, score, row.category, row.category_source, row.color, row.thumbnail, products.get(row.id))
+                for score, row, _link in chosen]
 
 
 def _check_limits(query: SearchQuery) -> None:
@@ -443,6 +482,12 @@ def _check_limits(query: SearchQuery) -> None:
         raise SearchError(f"Asked for {query.k} results.", "Ask for at least one (-k 1 or more).")
     if not 0.0 <= query.text_weight <= 1.0:
         raise SearchError(f"The text weight {query.text_weight} is outside 0..1.", "Use 1 for words only, 0 for the photo only.")
+    for name, price in (("lowest", query.min_price), ("highest", query.max_price)):
+        if price is not None and not price >= 0:  # NaN too
+            raise SearchError(f"The {name} price {price} is not a price.", "Give prices of 0 or more, in the shop's currency.")
+    if query.min_price is not None and query.max_price is not None and query.min_price > query.max_price:
+        raise SearchError(f"The lowest price {query.min_price:g} is above the highest, {query.max_price:g}.",
+                          "Swap them, or leave one out.")
 
 
 def _terms(query: SearchQuery) -> list[Term]:

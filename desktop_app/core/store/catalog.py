@@ -20,6 +20,7 @@ from typing import Any, Concatenate, Literal, ParamSpec, TypeVar
 from desktop_app.core.store import db
 from desktop_app.core.store.catalog_store import CatalogStore, EmbeddingModel
 from desktop_app.core.store.chat_store import ChatStore
+from desktop_app.core.store.product_store import ProductStore
 
 ENCODER_META = "precision"  # the key predates the typed record; kept so existing catalogs keep their choice
 
@@ -100,13 +101,14 @@ def _legacy_precision(choice: EncoderChoice | None) -> dict[str, Any] | None:
 
 
 class Catalog:
-    """One connection to one catalog file, holding the catalog and chat stores."""
+    """One connection to one catalog file, holding the catalog, chat and product stores."""
 
     def __init__(self, conn: db.Connection, path: Path) -> None:
         self.conn = conn
         self.path = path
         self.store = CatalogStore(conn)
         self.chats = ChatStore(conn)
+        self.products = ProductStore(conn)
 
     @classmethod
     def open(cls, path: Path | str) -> Catalog:

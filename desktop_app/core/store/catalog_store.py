@@ -28,7 +28,7 @@ CODES_TABLE = "item_vectors_codes"  # migrations/0005: derived from images.query
 QUERY_VECTOR_DTYPE = np.float16
 MEAN_LEVELS = 127  # int8 means: the first stage's scan picks a pool of thousands, which 8 bits pick as float32 does
 CODE_LEVELS = 7  # 4-bit query vectors, levels -7..7 (stored +8): enough to pick the exact re-rank's candidates
-_SOURCE_RANK = {"auto": 1, "folder": 2, "user": 3}
+_SOURCE_RANK = {"auto": 1, "folder": 2, "product": 3, "user": 4}  # product: the shop's own file (migrations/0006)
 P = ParamSpec("P")
 R = TypeVar("R")
 
@@ -323,6 +323,19 @@ class CatalogStore:
                           (value, item_id))
         return True
 
+    def set_tags(self, tags: Sequence[tuple[int, str, str]], source: str) -> None:
+        """`set_tag` for many (item id, kind, value) at once, without scores: a products import tags thousands of photos.
+        A tag a stronger source decided stays, in the tags table and in the vector index alike."""
+        weaker = [name for name, rank in _SOURCE_RANK.items() if rank <= _SOURCE_RANK[source]]
+        self.conn.executemany(
+            "INSERT INTO tags(item_id, kind, value, source, score) VALUES (?, ?, ?, ?, NULL) ON CONFLICT(item_id, kind) DO UPDATE"
+            f" SET value = excluded.value, source = excluded.source, score = NULL WHERE tags.source IN ({','.join('?' * len(weaker))})",
+            ((item_id, kind, value, source, *weaker) for item_id, kind, value in tags))
+        for kind in ("category", "color"):
+            self.conn.executemany(
+                f"UPDATE {VECTOR_TABLE} SET {kind} = (SELECT value FROM tags WHERE item_id = ? AND kind = '{kind}') WHERE item_id = ?",
+                ((item_id, item_id) for item_id, tag_kind, _value in tags if tag_kind == kind))
+
     def clear_tags(self, item_id: int) -> None:
         """Forget an item's tags so they can be decided afresh (after a move into another folder)."""
         self.conn.execute("DELETE FROM tags WHERE item_id = ?", (item_id,))
@@ -431,6 +444,17 @@ class CatalogStore:
         return [(int(r[0]), float(r[1])) for r in self.conn.execute(sql + " ORDER BY distance", args)]
 
     @_read
+    def image_query_vectors(self, content_hash: str) -> np.ndarray | None:
+        """The stored query vectors of the photo whose file bytes have this sha256, wherever it lies, else None: an example
+        photo the catalog holds ("more like this", or a copy of it) then needs no vision tower, seconds of a laptop's CPU,
+        and finds itself exactly."""
+        model = self.recorded_model()
+        row = self.conn.execute("SELECT query_vectors FROM images WHERE content_hash = ?", (content_hash,)).fetchone()
+        if model is None or row is None:
+            return None
+        return np.frombuffer(row[0], dtype=QUERY_VECTOR_DTYPE).reshape(model.num_queries, model.dim).astype(np.float32)
+
+    @_read
     def query_vectors(self, item_ids: Sequence[int]) -> dict[int, np.ndarray]:
         """item id -> (num_queries, dim) float32 query vectors, for re-ranking candidates."""
         model = self.recorded_model()
@@ -461,22 +485,24 @@ class CatalogStore:
         return row is not None
 
     @_read
-    def item_ids_under(self, prefix: str, categories: Sequence[str] = (), colors: Sequence[str] = ()) -> list[int]:
-        """Items whose path starts with `prefix` (a folder ending in a separator), optionally by tag: for a
-        subfolder of an added folder, which the vector index has no column for."""
+    def item_ids_under(self, prefix: str, categories: Sequence[str] = (), colors: Sequence[str] = (),
+                       more: Sequence[tuple[str, Sequence[Any]]] = ()) -> list[int]:
+        """Items whose path starts with `prefix` (a folder ending in a separator), optionally by tag and by `more` sets
+        (as `filtered_item_ids`): for a subfolder of an added folder, which the vector index has no column for."""
         # Compared as bytes, since a stored path is text or (for a name that is not valid Unicode) its bytes.
         raw = os.fsencode(prefix)
-        sets = _item_sets(categories, colors, ())
+        sets = [*_item_sets(categories, colors, ()), *more]
         sql = " AND ".join(["substr(CAST(items.path AS BLOB), 1, ?) = ?", *(f"items.id IN ({subquery})" for subquery, _ in sets)])
-        args = [len(raw), raw, *(arg for _, more in sets for arg in more)]
+        args = [len(raw), raw, *(arg for _, values in sets for arg in values)]
         return [int(r[0]) for r in self.conn.execute(f"SELECT items.id FROM items WHERE {sql}", args)]
 
     @_read
-    def filtered_item_ids(self, categories: Sequence[str] = (), colors: Sequence[str] = (),
-                          folder_ids: Sequence[int] = ()) -> np.ndarray:
-        """Items with any of these categories, any of these colours and in any of these folders: the filter of search's
-        first stage, run on the tags and items tables themselves, so a tag change or a move needs no index update."""
-        sets = _item_sets(categories, colors, folder_ids)
+    def filtered_item_ids(self, categories: Sequence[str] = (), colors: Sequence[str] = (), folder_ids: Sequence[int] = (),
+                          more: Sequence[tuple[str, Sequence[Any]]] = ()) -> np.ndarray:
+        """Items with any of these categories, any of these colours, in any of these folders and in every `more` set (a
+        subquery selecting `item_id`, with its arguments: the product store's `offer_subquery`): the filter of search's
+        first stage, run on the tables themselves, so a tag change, a move or a new price needs no index update."""
+        sets = [*_item_sets(categories, colors, folder_ids), *more]
         if not sets:
             return self._integers("SELECT group_concat(id) FROM items")
         # SQLite flattens the join: the first filter's index drives, each other one is a primary-key lookup.
