@@ -18,16 +18,12 @@ from desktop_app.core.store.catalog import Catalog
 from desktop_app.core.store.product_store import size_key
 from tests.agents.test_assistant import ScriptedStylist, _two_tokens
 from tests.search.conftest import Catalog as IndexedPhotos
-from tests.search.conftest import indexed_copy_of_photos
-from tests.search.shop import LINKED, import_shop
+from tests.search.shop import LINKED, indexed_shop
 
 
 @pytest.fixture(scope="module")
 def shop(tiny_blip2: Path, product_photos: Path, tmp_path_factory: pytest.TempPathFactory) -> IndexedPhotos:
-    built = indexed_copy_of_photos("assistant-shop", tiny_blip2, product_photos, tmp_path_factory)
-    with built.handle() as handle:
-        import_shop(handle, built.photos.parent)
-    return built
+    return indexed_shop("assistant-shop", tiny_blip2, product_photos, tmp_path_factory)
 
 
 @pytest.fixture

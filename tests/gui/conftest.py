@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -31,8 +32,8 @@ def context(tiny_blip2: Path, gemma_gguf: Path) -> AppContext:
     return context
 
 
-@pytest.fixture
-def window(qtbot, context: AppContext):
+def open_window(qtbot, context: AppContext) -> Iterator[MainWindow]:
+    """A shown window once its first catalog statistics are in; closed, and its workers stopped, afterwards."""
     runner = BackgroundRunner()
     win = MainWindow(context, runner)
     qtbot.addWidget(win)
@@ -41,3 +42,8 @@ def window(qtbot, context: AppContext):
     yield win
     win.close()
     assert runner.shutdown(60.0)
+
+
+@pytest.fixture
+def window(qtbot, context: AppContext) -> Iterator[MainWindow]:
+    yield from open_window(qtbot, context)

@@ -17,6 +17,7 @@ from desktop_app.ui.main_window import MainWindow
 from desktop_app.ui.products_dialog import ProductsDialog
 from desktop_app.ui.results_model import ResultRow, ResultsModel
 from desktop_app.ui.workers import BackgroundRunner
+from tests.gui.conftest import open_window
 from tests.search.conftest import Catalog, indexed_copy_of_photos
 from tests.search.shop import LINKED, import_shop
 
@@ -38,27 +39,16 @@ def photos(tiny_blip2: Path, product_photos: Path, tmp_path_factory: pytest.Temp
     return built
 
 
-def _window(qtbot, photos: Catalog) -> Iterator[MainWindow]:
-    runner = BackgroundRunner()
-    win = MainWindow(photos.context, runner)
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitUntil(lambda: win.catalog.stats is not None, timeout=60_000)
-    yield win
-    win.close()
-    assert runner.shutdown(60.0)
-
-
 @pytest.fixture
 def window(qtbot, photos: Catalog) -> Iterator[MainWindow]:
-    yield from _window(qtbot, photos)
+    yield from open_window(qtbot, photos.context)
 
 
 @pytest.fixture
 def shop_window(qtbot, photos: Catalog) -> Iterator[MainWindow]:
     with photos.handle() as handle:
         import_shop(handle, photos.photos.parent)
-    yield from _window(qtbot, photos)
+    yield from open_window(qtbot, photos.context)
 
 
 def _open_dialog(qtbot, window: MainWindow, path: Path) -> ProductsDialog:

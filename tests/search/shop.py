@@ -11,7 +11,11 @@ import csv
 from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
+
 from desktop_app.core.store.catalog import Catalog
+from tests.search.conftest import Catalog as IndexedPhotos
+from tests.search.conftest import indexed_copy_of_photos
 
 
 @dataclass(frozen=True)
@@ -81,3 +85,11 @@ def import_shop(catalog: Catalog, folder: Path, shop: tuple[Product, ...] = SHOP
     report = import_products(catalog, write_shopify_csv(folder / "products_export.csv", shop))
     assert report.imported and report.products == len(shop), report
     assert report.photos_linked == sum(len(product.photos) for product in shop), report
+
+
+def indexed_shop(name: str, tiny_blip2: Path, product_photos: Path, tmp_path_factory: pytest.TempPathFactory) -> IndexedPhotos:
+    """The shared photos indexed with the stand-in model, and the shop imported over them."""
+    built = indexed_copy_of_photos(name, tiny_blip2, product_photos, tmp_path_factory)
+    with built.handle() as handle:
+        import_shop(handle, built.photos.parent)
+    return built

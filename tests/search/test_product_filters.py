@@ -14,18 +14,15 @@ from desktop_app.cli import main
 from desktop_app.core.search.searcher import Searcher, SearchError, SearchHit, SearchQuery
 from desktop_app.core.store.catalog import Catalog as Handle
 from desktop_app.core.store.product_store import OfferFilter
-from tests.search.conftest import Catalog, indexed_copy_of_photos
-from tests.search.shop import LINKED, SHOP, import_shop
+from tests.search.conftest import Catalog
+from tests.search.shop import LINKED, SHOP, import_shop, indexed_shop
 
 EVERYTHING = 100
 
 
 @pytest.fixture(scope="module")
 def shop(tiny_blip2: Path, product_photos: Path, tmp_path_factory: pytest.TempPathFactory) -> Catalog:
-    built = indexed_copy_of_photos("shop", tiny_blip2, product_photos, tmp_path_factory)
-    with built.handle() as handle:
-        import_shop(handle, built.photos.parent)
-    return built
+    return indexed_shop("shop", tiny_blip2, product_photos, tmp_path_factory)
 
 
 @pytest.fixture(scope="module")

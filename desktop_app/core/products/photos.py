@@ -8,12 +8,13 @@ window's Index button, so neither chains the two steps itself.
 
 from __future__ import annotations
 
-from pathlib import Path
+import os
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from desktop_app.core.catalog.operations import index_catalog
 from desktop_app.core.catalog.vocabulary import catalog_vocabulary
-from desktop_app.core.platform.jobs import CancelToken
+from desktop_app.core.platform.jobs import CancelToken, Progress, no_progress
 from desktop_app.core.products.linking import apply_links, plan_links
 from desktop_app.core.store.catalog import Catalog
 
@@ -35,9 +36,13 @@ def relink_photos(catalog: Catalog, cancel: CancelToken | None = None) -> int:
     return changed
 
 
-def index_shop(catalog: Catalog, context: AppContext, roots: list[Path] | None = None, **options: Any) -> IndexReport:
-    """`index_catalog`, then the new and moved photos linked to the shop's products (see the module's docstring)."""
-    report = index_catalog(catalog, context, roots, **options)
+def index_shop(catalog: Catalog, context: AppContext, roots: Sequence[str | os.PathLike[str]] | None = None, *,
+               progress: Progress = no_progress, cancel: CancelToken | None = None, **options: Any) -> IndexReport:
+    """`index_catalog` (its options alike), then the new and moved photos linked to the shop's products.
+
+    `progress` and `cancel` are named, not folded into `options`: the window's worker passes them to the functions
+    whose signature takes them."""
+    report = index_catalog(catalog, context, roots, progress=progress, cancel=cancel, **options)
     if report.indexed or report.removed:
-        relink_photos(catalog, options.get("cancel"))
+        relink_photos(catalog, cancel)
     return report
