@@ -43,9 +43,7 @@ from desktop_app.core.platform.app_context import AppContext, open_context
 from desktop_app.core.store.catalog import Catalog, EncoderChoice
 from tests.test_cold_imports import KEYWORD_REQUEST, PROBE
 
-# The commands' environment, taken before search_latency pins OpenBLAS to one thread for its baselines; the bundled
-# Gemma's terms accepted as a script does (classify resolves the bundled model, which asks for them once).
-_ENV = dict(os.environ) | {"FASHION_ASSISTANT_ACCEPT_MODEL_TERMS": "1"}
+_ENV = dict(os.environ)  # the commands' environment, taken before search_latency pins OpenBLAS to one thread for its baselines
 DEFAULT_WORK = index_throughput.DEFAULT_MODELS / "cold-start"
 # Seconds above a bare interpreter; every other command 0.5. A photo from the catalog is read back, not encoded: the
 # issue's photo-search target applies to it as much as to a new photo, whose vision tower run is the floor on a laptop.

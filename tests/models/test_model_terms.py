@@ -62,6 +62,16 @@ def test_without_a_terminal_the_cli_stops_with_how_to_accept(isolated_data_dir: 
     assert _accepted(isolated_data_dir) == []
 
 
+def test_a_request_the_keywords_read_alone_needs_no_terms(isolated_data_dir: Path, capsys: pytest.CaptureFixture[str],
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """The model is found only when a request needs it: "two red dresses" is read by the keyword parser alone."""
+    monkeypatch.setattr("builtins.input", lambda prompt: pytest.fail("asked for terms a keyword request does not need"))
+    assert main(["classify", "--json", "two red dresses"]) == 0
+    out, err = capsys.readouterr()
+    assert json.loads(out)["items"] == {"dress": 2} and "Gemma" not in err
+    assert _accepted(isolated_data_dir) == [] and not (isolated_data_dir / "models" / "bundled").exists()
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("where", ["global", "after the command", "environment"])
 def test_the_flag_or_its_variable_accepts_once_and_for_all(where: str, isolated_data_dir: Path, capsys: pytest.CaptureFixture[str],

@@ -154,7 +154,7 @@ class Assistant:
         have added some since the last request), keeping the model it has loaded."""
         categories, vocabulary = self.catalog.store.categories(), catalog_vocabulary(self.catalog)
         current = self.classifier
-        fresh = RequestClassifier(current.llm, categories, max_tokens=current.max_tokens, vocabulary=vocabulary)
+        fresh = current.with_vocabulary(categories, vocabulary)
         if current.categories != fresh.categories or current.vocabulary.shop != vocabulary.shop:
             self.classifier = fresh
         return self.classifier

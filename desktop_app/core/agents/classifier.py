@@ -23,11 +23,12 @@ the request's colours, materials and occasion, never the owned garments.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import json
 import logging
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -529,15 +530,27 @@ class RequestClassifier:
     """Keyword parser plus an optional local model, over the categories the catalog has (else the vocabulary's), their
     words from the vocabulary: the shop's (`catalog_vocabulary`), else the built-in one."""
 
-    def __init__(self, llm: LocalLLM | None, categories: Sequence[str] | None = None, *, max_tokens: int = 48,
-                 vocabulary: Vocabulary = DEFAULT) -> None:
-        self.llm = llm
+    def __init__(self, llm: LocalLLM | Callable[[], LocalLLM | None] | None, categories: Sequence[str] | None = None, *,
+                 max_tokens: int = 48, vocabulary: Vocabulary = DEFAULT) -> None:
+        self._llm_source = llm
         # the shop's own categories are always known, even before a photo is tagged with one ("dos bufandas" -> scarf)
         self.categories = list(dict.fromkeys([*categories, *(c.name for c in vocabulary.shop)])) if categories else vocabulary.categories
         self.vocabulary = vocabulary
         self.parser = KeywordParser(self.categories, vocabulary)
         self.max_tokens = max_tokens
         self.schema = classification_schema(self.categories)
+
+    @functools.cached_property
+    def llm(self) -> LocalLLM | None:
+        """The model, found when a request first needs it: one the keywords read alone never resolves the bundled
+        model, so it neither asks for its terms nor touches its file. A failure is not cached: asked again, it retries."""
+        source = self._llm_source
+        return source() if callable(source) else source
+
+    def with_vocabulary(self, categories: Sequence[str] | None, vocabulary: Vocabulary) -> RequestClassifier:
+        """The same model (opened or not yet) over other categories and words."""
+        opened = self.__dict__.get("llm", self._llm_source)  # cached_property keeps an opened model in __dict__
+        return RequestClassifier(opened, categories, max_tokens=self.max_tokens, vocabulary=vocabulary)
 
     def ask_model(self, request: str) -> dict[str, int] | None:
         """The model's items for a request, or None when there is no model or its answer is unusable."""
@@ -575,10 +588,16 @@ def classifier_gguf(context: AppContext, override: str | Path | None = None) -> 
 def open_classifier(context: AppContext, categories: Sequence[str] | None = None, override: str | Path | None = None,
                     vocabulary: Vocabulary = DEFAULT) -> RequestClassifier:
     """A classifier over `categories`, the caller's catalog's (None or empty: the default vocabulary, as before there
-    is a catalog). A GGUF the user chose is header-checked now, so a wrong file fails before any request; the bundled
-    one was verified when installed, and reading its header and vocabulary (0.3 s) would slow every keyword-only call."""
-    path = classifier_gguf(context, override)
-    llm = LocalLLM(path, LoadOptions(n_ctx=1024, n_threads=context.settings.threads)) if path is not None else None
-    if llm is not None and (override or context.settings.classifier_gguf):
-        llm.info  # noqa: B018 - raises BadModelFileError for a file that is not a usable GGUF
-    return RequestClassifier(llm, categories, vocabulary=vocabulary)
+    is a catalog). A GGUF the user chose is header-checked now, so a wrong file fails before any request. The bundled
+    one was verified when installed, and is found only when a request needs the model: a keyword-only call neither
+    reads its header (0.3 s) nor asks for its terms."""
+    def open_llm() -> LocalLLM | None:
+        path = classifier_gguf(context, override)
+        return LocalLLM(path, LoadOptions(n_ctx=1024, n_threads=context.settings.threads)) if path is not None else None
+
+    if override or context.settings.classifier_gguf:
+        llm = open_llm()
+        if llm is not None:
+            llm.info  # noqa: B018 - raises BadModelFileError for a file that is not a usable GGUF
+        return RequestClassifier(llm, categories, vocabulary=vocabulary)
+    return RequestClassifier(open_llm, categories, vocabulary=vocabulary)
