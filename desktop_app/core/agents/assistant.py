@@ -31,6 +31,7 @@ from desktop_app.core.agents.classifier import Classification, RequestClassifier
 from desktop_app.core.agents.llm_runtime import Chunk, Done, Failed, Token, guarded
 from desktop_app.core.agents.stylist import StyleItem, open_stylist
 from desktop_app.core.catalog.vocabulary import catalog_vocabulary
+from desktop_app.core.models.terms import ModelTermsNotAcceptedError
 from desktop_app.core.platform.errors import UserError
 from desktop_app.core.platform.jobs import Cancelled, CancelToken
 from desktop_app.core.search.searcher import Searcher, SearchHit, SearchQuery
@@ -125,6 +126,8 @@ class Assistant:
             yield from self._steps(request, photo, chat_id, cancel, everything)
         except Cancelled:
             yield Done("cancelled", 0, "")
+        except ModelTermsNotAcceptedError:  # met before the first event: the face asks for the terms and asks again
+            raise
         except UserError as exc:
             log.error("%s | %s", exc.user_text(), exc.detail)
             yield Failed(exc.user_text(), exc.detail)
