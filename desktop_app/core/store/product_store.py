@@ -431,24 +431,22 @@ class ProductStore:
 
     def photos(self, product_ids: Sequence[int]) -> dict[int, list[int]]:
         """product id -> its photos' item ids, first photo first: 'the others a click away'."""
-        if not product_ids:
-            return {}
-        rows = _rows_for(self.conn, "SELECT product_id, item_id FROM product_photos WHERE product_id IN ({ids})"
-                                    " ORDER BY product_id, position, item_id", product_ids)
-        found: dict[int, list[int]] = {}
-        for product_id, item_id in rows:
-            found.setdefault(int(product_id), []).append(int(item_id))
-        return found
+        return {product: [int(item) for item in items] for product, items in self._photos_by_product("pp.item_id", product_ids).items()}
 
     def photo_paths(self, product_ids: Sequence[int]) -> dict[int, list[str]]:
         """product id -> its photos' paths, first photo first."""
+        found = self._photos_by_product("items.path", product_ids)
+        return {product: [from_db_path(path) for path in paths] for product, paths in found.items()}
+
+    def _photos_by_product(self, column: str, product_ids: Sequence[int]) -> dict[int, list[Any]]:
+        """product id -> `column` of its photos (product_photos as pp, joined with items), in the products' photo order."""
         if not product_ids:
             return {}
-        rows = _rows_for(self.conn, "SELECT pp.product_id, items.path FROM product_photos pp JOIN items ON items.id = pp.item_id"
-                                    " WHERE pp.product_id IN ({ids}) ORDER BY pp.product_id, pp.position, items.id", product_ids)
-        found: dict[int, list[str]] = {}
-        for product_id, path in rows:
-            found.setdefault(int(product_id), []).append(from_db_path(path))
+        rows = _rows_for(self.conn, f"SELECT pp.product_id, {column} FROM product_photos pp JOIN items ON items.id = pp.item_id"
+                                    " WHERE pp.product_id IN ({ids}) ORDER BY pp.product_id, pp.position, pp.item_id", product_ids)
+        found: dict[int, list[Any]] = {}
+        for product_id, value in rows:
+            found.setdefault(int(product_id), []).append(value)
         return found
 
     def item_products(self) -> tuple[np.ndarray, np.ndarray]:
