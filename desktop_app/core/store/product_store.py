@@ -449,13 +449,6 @@ class ProductStore:
             found.setdefault(int(product_id), []).append(value)
         return found
 
-    def item_products(self) -> tuple[np.ndarray, np.ndarray]:
-        """(item ids, their product ids) of every linked photo, sorted by item id: grouping hits into products."""
-        (items, products) = self.conn.execute(
-            "SELECT group_concat(item_id), group_concat(product_id) FROM (SELECT item_id, product_id FROM product_photos ORDER BY item_id)"
-        ).fetchone()
-        return (np.fromstring(items or "", dtype=np.int64, sep=","), np.fromstring(products or "", dtype=np.int64, sep=","))
-
     def refresh_photo_offers(self) -> None:
         """Copy each product's offer onto its photos' rows (migrations/0006): after any write to products or links."""
         self.conn.execute(
