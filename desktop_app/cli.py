@@ -23,6 +23,7 @@ from desktop_app import __version__, commands
 from desktop_app.core.platform import logs
 from desktop_app.core.platform.app_context import AppContext, open_context
 from desktop_app.core.platform.errors import UserError
+from desktop_app.core.platform.i18n import _
 from desktop_app.core.platform.jobs import Cancelled
 
 if TYPE_CHECKING:  # the terms load only when a command meets them
@@ -70,24 +71,25 @@ def main(argv: list[str] | None = None) -> int:
         )
         return _run(args, context)
     except Cancelled:
-        print("Cancelled.", file=sys.stderr)
+        print(_("Cancelled."), file=sys.stderr)
         return 130
     except KeyboardInterrupt:
-        print("Interrupted.", file=sys.stderr)
+        print(_("Interrupted."), file=sys.stderr)
         return 130
     except UserError as exc:
         log.error("%s | %s", exc.user_text(), exc.detail)
         if args.debug:
             raise
-        print(f"error: {exc.user_text()}", file=sys.stderr)
+        print(_("error: {message}").format(message=exc.user_text()), file=sys.stderr)
         return 1
     except Exception as exc:
         log.exception("Unexpected error in %s", args.command)
         if args.debug:
             raise
-        where = logs.current_log_file() or "the output above"
-        print(f"error: something unexpected went wrong ({type(exc).__name__}: {exc}). Nothing already saved was lost;"
-              f" the details are in {where}: please send it to us.", file=sys.stderr)
+        where = logs.current_log_file() or _("the output above")
+        print(_("error: something unexpected went wrong ({error}). Nothing already saved was lost;"
+                " the details are in {where}: please send it to us.").format(error=f"{type(exc).__name__}: {exc}", where=where),
+              file=sys.stderr)
         return 70
 
 
@@ -104,7 +106,8 @@ def _run(args: argparse.Namespace, context: AppContext) -> int:
             raise
         accept_licence(exc.licence_id, context.settings)
         context.save_settings()
-        print(f"Accepted the {exc.licence.name} and the Gemma Prohibited Use Policy; you will not be asked again.", file=sys.stderr)
+        print(_("Accepted the {licence} and the Gemma Prohibited Use Policy; you will not be asked again.").format(
+            licence=exc.licence.name), file=sys.stderr)
     return int(args.handler(args, context) or 0)
 
 
@@ -117,7 +120,7 @@ def _accepted_on_terminal(exc: ModelTermsNotAcceptedError) -> bool:
     print(f"{exc.licence.name}\n  {exc.licence.summary}", file=sys.stderr)
     for document in terms_documents():
         print(f"  {document.title}: {document.path or document.url}", file=sys.stderr)
-    answer = input("Type 'yes' to accept these terms and use the bundled model: ").strip().lower()
+    answer = input(_("Type 'yes' to accept these terms and use the bundled model: ")).strip().lower()
     return answer in ("y", "yes", "s", "si", "sí")
 
 

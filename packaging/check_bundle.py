@@ -2,7 +2,8 @@
 
     python packaging/check_bundle.py dist/fashion-assistant [--build-root DIR ...]
 
-- layout: both programs, resources, prompts, migrations, the model manifest, llama.cpp, sqlite-vec;
+- layout: both programs, resources, prompts, the Spanish translations (the window's .qm, the core's .mo, Qt's own
+  qtbase_es.qm), migrations, the model manifest, llama.cpp, sqlite-vec;
 - licences: `licenses/index.json`, every component listed with a non-empty text, and the ones a
   tester must be able to pass on (the app, Python, Qt, the Gemma model, ...);
 - the bundled GGUF where the app uses it in place, with its checksum and its terms beside it, and
@@ -31,6 +32,8 @@ GGUF = "models/gemma-3-270m/gemma-3-270m-q4_k_m.gguf"
 MODEL_TERMS = ("models/gemma-3-270m/GEMMA_TERMS.txt", "models/gemma-3-270m/PROHIBITED_USE_POLICY.txt")
 REQUIRED_COMPONENTS = ("fashion-assistant", "python", "qt", "pyside6-essentials", "shiboken6", "torch", "onnxruntime",
                        "llama-cpp-python", "transformers", "sqlite-vec", "gemma-3-270m")
+TRANSLATIONS = ("resources/translations/fashion_assistant_es.qm", "resources/locale/es/LC_MESSAGES/fashion_assistant.mo",
+                "PySide6/Qt/translations/qtbase_es.qm")
 LIBRARY_SUFFIXES = (".so", ".dylib", ".dll", ".pyd")
 CUDA_NAMES = ("libcuda*", "*cudart*", "libcudnn*", "libcublas*", "libnccl*", "libtorch_cuda*", "libc10_cuda*", "cudnn64*", "cublas64*")
 # The modules of torch.testing._internal that `import torch` loads (packaging/bundle_trim.py keeps only these).
@@ -52,7 +55,8 @@ def check_layout(bundle: Path, internal: Path) -> list[str]:
     exe = ".exe" if sys.platform == "win32" else ""
     problems = [f"missing program {bundle / (name + exe)}" for name in ("fashion-assistant", "fashion-assistant-gui")
                 if not (bundle / (name + exe)).is_file()]
-    for needed in ("resources/prompts", "models/manifest.json", "desktop_app/core/store/migrations/0001_catalog_meta.sql"):
+    for needed in ("resources/prompts", "models/manifest.json", "desktop_app/core/store/migrations/0001_catalog_meta.sql",
+                   *TRANSLATIONS):
         if not (internal / needed).exists():
             problems.append(f"the bundle lacks {needed}")
     if not list((internal / "llama_cpp" / "lib").glob("*llama*")):

@@ -12,7 +12,7 @@
 #                   no test code, so build one with the dev install first:
 #                   .venv/bin/python -m tests.stand_in_models tiny-blip2 /tmp/tiny-blip2
 #
-# Steps, each named when it fails: licences, doctor, terms-asked, classify, index, search-text, search-photo, ask,
+# Steps, each named when it fails: licences, doctor, terms-asked, classify, index, search-text, search-photo, ask, spanish,
 # gui, gui-libraries and gui-libraries-missing (Linux), home-writes, bundle-untouched.
 # Environment: FA_SMOKE_PHOTOS (default ../shared/data/product-photos from the repository),
 # FA_SMOKE_KEEP=1 keeps the temporary folder, FA_SMOKE_NETNS=0 skips the network namespace,
@@ -210,6 +210,12 @@ check_search_photo() {
   json "$1" "d['results'] and d['results'][0]['path'].endswith('$(basename "$QUERY_PHOTO")') and 'top hit is the query photo'" \
     || { echo "the query photo is not its own best match"; return 1; }
 }
+check_spanish() {
+  # The core's sentences come from the bundled gettext catalog: an error in a Spanish session is in Spanish.
+  local err=${1%.out}.err
+  grep -qi "carpeta" "$err" || { echo "the error was not in Spanish: $(head -c 300 "$err")"; return 1; }
+  echo "the error reads in Spanish: $(head -c 80 "$err")"
+}
 check_gui() {
   if [ "$OS" = windows ] && [ ! -s "$1" ]; then  # a windowed .exe may get no stdout on Windows: its exit code spoke
     echo "exit 0 (no console output from a windowed program on Windows)"; return 0
@@ -301,6 +307,7 @@ run index check_index "$CLI" index "$WORK/photos" --blip2 "$WORK/tiny-blip2" --j
 run search-text check_search_text "$CLI" search --json red shirt
 run search-photo check_search_photo "$CLI" search --json --image "$QUERY_PHOTO"
 run ask check_ask "$CLI" ask --json "two shirts and a pair of shoes"
+EXPECT_RC=1 STEP_ENV="LC_ALL=es_ES.UTF-8" run spanish check_spanish "$CLI" search --folder "$WORK/no-such-folder" rojo
 STEP_ENV="QT_QPA_PLATFORM=offscreen" run gui check_gui "$GUI" --self-test
 if [ "$OS" = linux ]; then
   # What Qt's X11 plugin will load, resolved as the bundle resolves it; then with one of the bundle's own Qt

@@ -31,6 +31,8 @@ def isolated_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     # The bundled Gemma model's terms, as a script accepts them (the CLI records the answer when a command needs
     # it); the tests of the question itself remove this.
     monkeypatch.setenv("FASHION_ASSISTANT_ACCEPT_MODEL_TERMS", "1")
+    # English unless a test asks for Spanish, whatever the machine's locale.
+    monkeypatch.setenv("FASHION_ASSISTANT_LANGUAGE", "en")
     return data
 
 

@@ -31,7 +31,8 @@ def test_window_has_title_menus_and_model_status(qtbot, window: MainWindow) -> N
     qtbot.waitUntil(lambda: window.report is not None, timeout=30_000)
     text = window.models_label.text()
     assert "Embedder: ✗" in text and "Classifier: ✓" in text
-    assert "models download" in window.models_label.toolTip()
+    tip = window.models_label.toolTip()
+    assert "Manage models" in tip and "fashion-assistant" not in tip and "--" not in tip
 
 
 def test_gui_self_test_exits_zero(isolated_data_dir: Path) -> None:

@@ -1,4 +1,7 @@
-"""`fashion-assistant ask`: the assistant's events, printed: the numbered items, then the advice as it streams."""
+"""`fashion-assistant ask`: the assistant's events, printed: the numbered items, then the advice as it streams.
+
+When the stylist has no model that can advise, its notice ends with `Done("no_model")`, and this face adds
+the commands that set one up (the core's notice names none, as the window shows it too)."""
 
 from __future__ import annotations
 
@@ -11,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from desktop_app.core.platform.errors import UserError
+from desktop_app.core.platform.i18n import _
 
 if TYPE_CHECKING:  # the CLI imports every command to build its parser: the assistant loads only to answer
     from desktop_app.core.agents.assistant import AssistantEvent
@@ -56,12 +60,12 @@ class _Answer:
 
 def run(args: argparse.Namespace, context: AppContext) -> int:
     from desktop_app.core.agents.assistant import Assistant
-    from desktop_app.core.agents.llm_runtime import Failed
+    from desktop_app.core.agents.llm_runtime import Done, Failed
     from desktop_app.core.agents.stylist import open_stylist
     from desktop_app.core.store.catalog import Catalog
 
     if args.image is not None and not args.image.is_file():
-        raise UserError(f"The example photo {args.image} does not exist.", "Give the path of an image file.")
+        raise UserError(_("The example photo {path} does not exist.").format(path=args.image), _("Give the path of an image file."))
     with Catalog.open(context.paths.db_path) as catalog:
         stylist = open_stylist(context, catalog.chats, override=args.llm)
         events = Assistant(context, catalog, stylist=stylist).ask(args.request, args.image, args.chat, everything=args.all_items)
@@ -69,9 +73,17 @@ def run(args: argparse.Namespace, context: AppContext) -> int:
     if args.json and answer.chat_id is not None:  # the advice began: report it, even when it failed
         print(json.dumps(answer.to_json(args.request, stylist.model_name), ensure_ascii=False, indent=2))
     if isinstance(answer.end, Failed):
-        print(f"error: {answer.end.user_message}", file=sys.stderr)
+        print(_("error: {message}").format(message=answer.end.user_message), file=sys.stderr)
         return 1
+    if isinstance(answer.end, Done) and answer.end.reason == "no_model":
+        print(no_model_hint(), file=sys.stderr if args.json else sys.stdout)  # stdout stays one JSON object
     return 0
+
+
+def no_model_hint() -> str:
+    """The CLI's way to a stylist model, after the core's face-neutral notice."""
+    return _("To get advice: fashion-assistant models download gemma-3-1b-it, then fashion-assistant models use"
+             " gemma-3-1b-it --role stylist (or pass --llm FILE).")
 
 
 def _follow(events: Iterable[AssistantEvent], *, stream: bool) -> _Answer:
@@ -89,7 +101,7 @@ def _follow(events: Iterable[AssistantEvent], *, stream: bool) -> _Answer:
                 if event.offer is not None:
                     print(_offer_line(event.offer))
                 for item in answer.items:
-                    print(item.describe())
+                    print(item.describe(for_people=True))
                 print()
         elif isinstance(event, ChatOpened):
             answer.chat_id = event.chat_id
@@ -106,13 +118,13 @@ def _follow(events: Iterable[AssistantEvent], *, stream: bool) -> _Answer:
 
 def _offer_line(offer: OfferFilter) -> str:
     """What the items were chosen by, so a short list is understood ("--all-items" shows the rest)."""
-    parts = ["in stock"] if offer.in_stock else []
+    parts = [_("in stock")] if offer.in_stock else []
     if offer.sizes:
-        parts.append("size " + " or ".join(offer.sizes))
+        parts.append(_("size {sizes}").format(sizes=_(" or ").join(offer.sizes)))
     if offer.min_price is not None and offer.max_price is not None:
-        parts.append(f"from {offer.min_price:g} to {offer.max_price:g}")
+        parts.append(_("from {low} to {high}").format(low=f"{offer.min_price:g}", high=f"{offer.max_price:g}"))
     elif offer.max_price is not None:
-        parts.append(f"up to {offer.max_price:g}")
+        parts.append(_("up to {high}").format(high=f"{offer.max_price:g}"))
     elif offer.min_price is not None:
-        parts.append(f"from {offer.min_price:g}")
-    return f"Only items {', '.join(parts)} (--all-items for everything):"
+        parts.append(_("from {low}").format(low=f"{offer.min_price:g}"))
+    return _("Only items {conditions} (--all-items for everything):").format(conditions=", ".join(parts))

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from desktop_app.core.platform.errors import CatalogError
+from desktop_app.core.platform.i18n import _, ngettext
 from desktop_app.core.platform.text import one_line
 
 if TYPE_CHECKING:
@@ -48,12 +49,14 @@ def run_backups(args: argparse.Namespace, context: AppContext) -> int:
         print(json.dumps({"catalog": str(context.paths.db_path), "backups": [b.to_json() for b in backups]}, ensure_ascii=False))
         return 0
     if not backups:
-        print(f"No backups of {one_line(str(context.paths.db_path))} yet: one is taken each day the catalog is used,"
-              " and before a rebuild or a folder removal.")
+        print(_("No backups of {catalog} yet: one is taken each day the catalog is used, and before a rebuild or a folder"
+                " removal.").format(catalog=one_line(str(context.paths.db_path))))
         return 0
     for entry in backups:
         print(f"{entry.taken_at:%Y-%m-%d %H:%M:%S}  {entry.kind:<24} {format_size(entry.size):>9}  {one_line(entry.path.name)}")
-    print(f"{len(backups)} backups in {one_line(str(backups[0].path.parent))}; restore one with `fashion-assistant catalog restore NAME`.")
+    print(ngettext("{n} backup in {folder}; restore one with `fashion-assistant catalog restore NAME`.",
+                   "{n} backups in {folder}; restore one with `fashion-assistant catalog restore NAME`.", len(backups)).format(
+        n=len(backups), folder=one_line(str(backups[0].path.parent))))
     return 0
 
 
@@ -62,7 +65,7 @@ def run_restore(args: argparse.Namespace, context: AppContext) -> int:
 
     chosen = _find_backup(context.paths.db_path, args.backup) if args.backup else None
     done = restore_backup(context.paths.db_path, chosen)
-    _print_replacement(done, args.json, f"Restored {done.catalog} from {done.restored_from}.")
+    _print_replacement(done, args.json, _("Restored {catalog} from {backup}.").format(catalog=done.catalog, backup=done.restored_from))
     return 0
 
 
@@ -70,7 +73,7 @@ def run_new(args: argparse.Namespace, context: AppContext) -> int:
     from desktop_app.core.store.repair import start_new_catalog
 
     done = start_new_catalog(context.paths.db_path)
-    _print_replacement(done, args.json, f"Started a new, empty catalog at {done.catalog}.")
+    _print_replacement(done, args.json, _("Started a new, empty catalog at {catalog}.").format(catalog=done.catalog))
     return 0
 
 
@@ -92,7 +95,7 @@ def _find_backup(catalog_path: Path, name: str) -> Path:
     for candidate in (Path(name).expanduser(), backups_dir(catalog_path) / name):
         if candidate.is_file():
             return candidate
-    raise CatalogError(f"There is no backup named {name}.", "See the list with `fashion-assistant catalog backups`.")
+    raise CatalogError(_("There is no backup named {name}.").format(name=name), _("See the list with `fashion-assistant catalog backups`."))
 
 
 def _print_replacement(done: Replacement, as_json: bool, headline: str) -> None:
@@ -101,21 +104,23 @@ def _print_replacement(done: Replacement, as_json: bool, headline: str) -> None:
         return
     print(one_line(headline))
     if done.set_aside:
-        print(f"The previous catalog is kept as {one_line(done.set_aside)}.")
+        print(_("The previous catalog is kept as {file}.").format(file=one_line(done.set_aside)))
 
 
 def _print_repair(report: RepairReport) -> None:
     if not report.repaired:
-        print(f"The catalog {one_line(report.catalog)} is sound: nothing to repair.")
+        print(_("The catalog {catalog} is sound: nothing to repair.").format(catalog=one_line(report.catalog)))
         return
     kept = ", ".join(f"{report.tables[table].rows} {table}" for table in _SHOWN if table in report.tables)
-    print(f"Repaired {one_line(report.catalog)}: kept {kept}; rebuilt {report.vectors_rebuilt} vectors.")
-    print(f"The damaged file is kept as {one_line(report.damaged_copy or '-')}.")
+    print(_("Repaired {catalog}: kept {kept}; rebuilt {n} vectors.").format(catalog=one_line(report.catalog), kept=kept,
+                                                                          n=report.vectors_rebuilt))
+    print(_("The damaged file is kept as {file}.").format(file=one_line(report.damaged_copy or "-")))
     unreadable = [table for table, copy in report.tables.items() if not copy.complete]
     if unreadable:
-        print(f"Some rows could not be read from: {', '.join(unreadable)}.")
+        print(_("Some rows could not be read from: {tables}.").format(tables=", ".join(unreadable)))
     if report.dropped:
-        print("Left out, as what they belong to was lost: " + ", ".join(f"{n} {table}" for table, n in report.dropped.items())
-              + ". Index the folders again to add those photos back.")
+        print(_("Left out, as what they belong to was lost: {rows}. Index the folders again to add those photos back.").format(
+            rows=", ".join(f"{n} {table}" for table, n in report.dropped.items())))
     if report.lost_rows and report.latest_backup:
-        print(f"The latest backup may hold what was lost: `fashion-assistant catalog restore {Path(report.latest_backup).name}`.")
+        print(_("The latest backup may hold what was lost: `fashion-assistant catalog restore {name}`.").format(
+            name=Path(report.latest_backup).name))

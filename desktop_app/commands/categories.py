@@ -6,6 +6,7 @@ import argparse
 import json
 from typing import TYPE_CHECKING
 
+from desktop_app.core.platform.i18n import _, ngettext
 from desktop_app.core.platform.text import one_line
 
 if TYPE_CHECKING:
@@ -38,17 +39,21 @@ def run_add(args: argparse.Namespace, context: AppContext) -> int:
                           "es": list(category.synonyms_es), "taken_from": change.taken_from, "merged": change.merged,
                           "recategorised": change.recategorised}, ensure_ascii=False))
         return 0
-    what = "Added the category" if change.created else "Added words to the category"
-    english, spanish = ", ".join(category.synonyms) or "none", ", ".join(category.synonyms_es) or "none"
-    print(f"{what} {one_line(category.name)!r} (English: {one_line(english)}; Spanish: {one_line(spanish)}).")
+    what = (_("Added the category {name} (English: {english}; Spanish: {spanish}).") if change.created
+            else _("Added words to the category {name} (English: {english}; Spanish: {spanish})."))
+    english, spanish = ", ".join(category.synonyms) or _("none"), ", ".join(category.synonyms_es) or _("none")
+    print(what.format(name=repr(one_line(category.name)), english=one_line(english), spanish=one_line(spanish)))
     for name in change.merged:
-        print(f"  The category {one_line(name)!r} that an import made is now part of it.")
+        print("  " + _("The category {name} that an import made is now part of it.").format(name=repr(one_line(name))))
     for word, old in change.taken_from.items():
-        print(f"  {one_line(word)!r} now means {category.name!r}, no longer {old!r}.")
+        print("  " + _("{word} now means {category}, no longer {old}.").format(word=repr(one_line(word)), category=repr(category.name),
+                                                                              old=repr(old)))
     if change.recategorised:
-        print(f"  {change.recategorised} imported products whose type names it are now in it.")
-    print("Photos indexed from now on are tagged with it; a photo already indexed keeps its category unless you correct it"
-          " (`fashion-assistant tag PATH --category ...`) or it belongs to one of those products.")
+        print("  " + ngettext("{n} imported product whose type names it is now in it.",
+                              "{n} imported products whose type names it are now in it.",
+                              change.recategorised).format(n=change.recategorised))
+    print(_("Photos indexed from now on are tagged with it; a photo already indexed keeps its category unless you correct it"
+            " (`fashion-assistant tag PATH --category ...`) or it belongs to one of those products."))
     return 0
 
 
@@ -68,6 +73,6 @@ def run_list(args: argparse.Namespace, context: AppContext) -> int:
         print(json.dumps({"categories": entries}, ensure_ascii=False))
         return 0
     for entry in entries:
-        origin = "" if entry["builtin"] else f" ({'added by you' if entry['origin'] == 'user' else 'from an import'})"
+        origin = "" if entry["builtin"] else " " + (_("(added by you)") if entry["origin"] == "user" else _("(from an import)"))
         print(f"{one_line(str(entry['name']))}{origin}: {one_line(', '.join(entry['words']))}")
     return 0

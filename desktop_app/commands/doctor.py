@@ -19,7 +19,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace, context: AppContext) -> int:
-    from desktop_app.core.doctor import collect, encoder_lines
+    from desktop_app.core.doctor import collect, encoder_lines, role_name, source_name
+    from desktop_app.core.platform.i18n import _
 
     report = collect(context, full_check=args.full)
     if args.json:
@@ -29,31 +30,33 @@ def run(args: argparse.Namespace, context: AppContext) -> int:
     print(f"Fashion Assistant {report['app_version']}")
     print(f"Python   {py['version']} ({py['executable']})")
     if torch["available"]:
-        print(f"torch    {torch['version']}, {torch['threads']} threads, device {torch['device']}")
+        print(_("torch    {version}, {threads} threads, device {device}").format(
+            version=torch["version"], threads=torch["threads"], device=torch["device"]))
     else:
-        print(f"torch    not available: {torch['error']}")
+        print(_("torch    not available: {error}").format(error=torch["error"]))
     onnx = report["onnxruntime"]
     if onnx["available"]:
-        print(f"ONNX     Runtime {onnx['version']}: fast int8 indexing available")
+        print(_("ONNX     Runtime {version}: fast int8 indexing available").format(version=onnx["version"]))
     else:
-        print(f"ONNX     Runtime not installed ({onnx['hint']})")
+        print(_("ONNX     Runtime not installed ({hint})").format(hint=onnx["hint"]))
     cpu = report["cpu"]
-    print(f"CPU      {cpu['arch']}, int8 path: {cpu['summary']}")
+    print(_("CPU      {arch}, int8 path: {summary}").format(arch=cpu["arch"], summary=cpu["summary"]))
     for line in encoder_lines(report["encoders"]):
         print(line)
     check = report["catalog_check"]
-    print(f"Catalog  {check['summary'] if check else 'none yet'}")
+    print(_("Catalog  {summary}").format(summary=check["summary"] if check else _("none yet")))
     if sqlite["ok"]:
-        print(f"SQLite   {sqlite['sqlite_version']} via {sqlite['loaded_with']}, sqlite-vec {sqlite['sqlite_vec_version']}")
+        print(_("SQLite   {version} via {driver}, sqlite-vec {vec}").format(
+            version=sqlite["sqlite_version"], driver=sqlite["loaded_with"], vec=sqlite["sqlite_vec_version"]))
     else:
-        print(f"SQLite   problem: {sqlite['error']}")
-    print("Models")
+        print(_("SQLite   problem: {error}").format(error=sqlite["error"]))
+    print(_("Models"))
     for model in report["models"]:
         where = model["location"] or "-"
-        print(f"  {model['role']:<10} {model['name']:<32} {model['source']:<16} {where}")
+        print(f"  {role_name(model['role']):<12} {model['name']:<32} {source_name(model['source']):<16} {where}")
         if model["hint"]:
-            print(f"  {'':<10} {model['hint']}")
-    print("Paths")
+            print(f"  {'':<12} {model['hint']}")
+    print(_("Paths"))
     for name, value in report["paths"].items():
         print(f"  {name:<10} {value}")
     return 0

@@ -8,6 +8,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from desktop_app.cli_progress import progress_printer
+from desktop_app.core.platform.i18n import _
 from desktop_app.core.platform.jobs import no_progress
 from desktop_app.core.platform.text import one_line
 
@@ -46,20 +47,22 @@ def run(args: argparse.Namespace, context: AppContext) -> int:
         _print_report(report)
     retry = [entry for entry in report.skipped if entry.get("retry")]
     if retry:
-        print(f"error: {len(retry)} files could not be read for a reason outside them (first: {one_line(retry[0]['path'])}:"
-              f" {retry[0]['reason']}). Fix that (reconnect the drive, free space, check permissions) and run"
-              " `fashion-assistant index` again: they will be retried.", file=sys.stderr)
+        print(_("error: {count} files could not be read for a reason outside them (first: {path}: {reason}). Fix that (reconnect"
+                " the drive, free space, check permissions) and run `fashion-assistant index` again: they will be retried.").format(
+                count=len(retry), path=one_line(retry[0]["path"]), reason=retry[0]["reason"]), file=sys.stderr)
         return 1
     return 0
 
 
 def _print_report(report: IndexReport) -> None:
-    how = f", {report.precision} via {report.backend}" if report.precision else ""
-    print(f"{report.scanned} photos found: {report.indexed} indexed ({report.embedded} embedded{how}), {report.unchanged} unchanged,"
-          f" {report.removed} removed, {len(report.skipped)} skipped, in {report.seconds:.1f} s.")
+    how = _(", {precision} via {backend}").format(precision=report.precision, backend=report.backend) if report.precision else ""
+    print(_("{scanned} photos found: {indexed} indexed ({embedded} embedded{how}), {unchanged} unchanged, {removed} removed,"
+            " {skipped} skipped, in {seconds} s.").format(
+        scanned=report.scanned, indexed=report.indexed, embedded=report.embedded, how=how, unchanged=report.unchanged,
+        removed=report.removed, skipped=len(report.skipped), seconds=f"{report.seconds:.1f}"))
     for folder in report.missing_folders:
-        print(f"Not reachable now (kept in the catalog): {one_line(folder)}")
+        print(_("Not reachable now (kept in the catalog): {folder}").format(folder=one_line(folder)))
     for entry in report.skipped[:20]:
-        print(f"  skipped {one_line(entry['path'])}: {entry['reason']}")
+        print(_("  skipped {path}: {reason}").format(path=one_line(entry["path"]), reason=entry["reason"]))
     if len(report.skipped) > 20:
-        print(f"  … and {len(report.skipped) - 20} more (see `fashion-assistant stats`).")
+        print(_("  … and {count} more (see `fashion-assistant stats`).").format(count=len(report.skipped) - 20))

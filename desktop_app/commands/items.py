@@ -6,6 +6,7 @@ import argparse
 import json
 from typing import TYPE_CHECKING
 
+from desktop_app.core.platform.i18n import ngettext
 from desktop_app.core.platform.text import one_line
 
 if TYPE_CHECKING:
@@ -31,5 +32,5 @@ def run(args: argparse.Namespace, context: AppContext) -> int:
     for item in items:
         category = f"{item['category'] or '-'} ({item['category_source'] or '-'})"
         print(f"{category:<20} {item['color'] or '-':<12} {item['width']}x{item['height']:<6} {one_line(item['path'])}")
-    print(f"{len(items)} items")
+    print(ngettext("{n} item", "{n} items", len(items)).format(n=len(items)))
     return 0

@@ -22,10 +22,12 @@ from desktop_app.core.models.registry import (
     accept_licence,
     installed_or_explain,
     load_manifest,
+    role_word,
     verify_installed,
 )
 from desktop_app.core.platform.app_context import AppContext
 from desktop_app.core.platform.errors import UserError
+from desktop_app.core.platform.i18n import _
 from desktop_app.core.platform.jobs import CancelToken
 from desktop_app.core.platform.units import format_size
 
@@ -87,20 +89,21 @@ def run_list(args: argparse.Namespace, context: AppContext) -> int:
     if args.json:
         print(json.dumps({"current": current, "models": [row.to_json() for row in rows]}, indent=2))
         return 0
-    print("Current models")
+    print(_("Current models"))
     for status in current:
-        checked = "verified" if status["verified"] else "not verified"
-        state = f"{format_size(status['size_bytes'])}, {checked}" if status["found"] else "missing"
-        print(f"  {status['role']:<10} {status['model'] or status['name']:<28} {state:<24} {status['origin'] or status['source']}")
+        checked = _("verified") if status["verified"] else _("not verified")
+        state = f"{format_size(status['size_bytes'])}, {checked}" if status["found"] else _("missing")
+        where = status["origin"] or status["source"]
+        print(f"  {role_word(status['role']):<12} {status['model'] or status['name']:<28} {state:<24} {where}")
         if status["hint"]:
-            print(f"  {'':<10} {status['hint']}")
-    print("Known models")
+            print(f"  {'':<12} {status['hint']}")
+    print(_("Known models"))
     for row in rows:
         if row.installed:
-            state = "verified" if row.verified else "installed"
+            state = _("verified") if row.verified else _("installed")
         else:
-            state = "comes with the app, checked on first use" if row.source == "bundled" else "not downloaded"
-        used = f" (in use: {', '.join(row.used_for)})" if row.used_for else ""
+            state = _("comes with the app, checked on first use") if row.source == "bundled" else _("not downloaded")
+        used = " " + _("(in use: {roles})").format(roles=", ".join(role_word(r) for r in row.used_for)) if row.used_for else ""
         measured = _measured_cell(row.measured)
         print(f"  {row.name:<20} {'/'.join(row.roles):<20} {format_size(row.size_bytes):<10} {measured:<22} {state}{used}")
         if row.listing is not None:
@@ -111,24 +114,24 @@ def run_list(args: argparse.Namespace, context: AppContext) -> int:
 def _measured_cell(result: Measurement | None) -> str:
     """The `models list` column: what `models measure` found here, or how to find it."""
     if result is None:
-        return "not measured"
-    return f"{result.accuracy:.0%} exact, p50 {result.p50_s:.2f} s"
+        return _("not measured")
+    return _("{accuracy} exact, p50 {seconds} s").format(accuracy=f"{result.accuracy:.0%}", seconds=f"{result.p50_s:.2f}")
 
 
 def _accept_licence_once(args: argparse.Namespace, context: AppContext, manifest: Manifest, licence_id: str) -> None:
     licence = manifest.licences[licence_id]
     if not licence.requires_acceptance or licence_id in context.settings.accepted_licences:
         return
-    print(f"{licence.name}\n  {licence.summary}\n  Full text: {licence.url}", file=sys.stderr)
+    print(f"{licence.name}\n  {licence.summary}\n  " + _("Full text: {url}").format(url=licence.url), file=sys.stderr)
     if not args.accept_licence:
         if not sys.stdin.isatty():
             raise LicenceNotAcceptedError(licence_id, licence)
-        answer = input("Type 'yes' to accept these terms and download: ").strip().lower()
-        if answer not in ("y", "yes"):
+        answer = input(_("Type 'yes' to accept these terms and download: ")).strip().lower()
+        if answer not in ("y", "yes", "s", "si", "sí"):
             raise LicenceNotAcceptedError(licence_id, licence)
     accept_licence(licence_id, context.settings)
     context.save_settings()
-    print(f"Accepted the {licence.name}; you will not be asked again.", file=sys.stderr)
+    print(_("Accepted the {licence}; you will not be asked again.").format(licence=licence.name), file=sys.stderr)
 
 
 def run_download(args: argparse.Namespace, context: AppContext) -> int:
@@ -143,11 +146,12 @@ def run_download(args: argparse.Namespace, context: AppContext) -> int:
     if args.json:
         print(json.dumps({"model": model.model_dump(mode="json"), "now_used_for": adopted}, indent=2))
         return 0
-    print(f"{model.name}: {format_size(model.size_bytes)}, checksums verified, in {model.location}")
+    print(_("{name}: {size}, checksums verified, in {location}").format(name=model.name, size=format_size(model.size_bytes),
+                                                                         location=model.location))
     if adopted:
-        print(f"Now used as the {', '.join(adopted)}.")
+        print(_("Now used as the {roles}.").format(roles=", ".join(role_word(r) for r in adopted)))
     else:
-        print(f"Use it with `fashion-assistant models use {model.name} --role {model.roles[-1]}`.")
+        print(_("Use it with `fashion-assistant models use {name} --role {role}`.").format(name=model.name, role=model.roles[-1]))
     return 0
 
 
@@ -159,13 +163,13 @@ def run_verify(args: argparse.Namespace, context: AppContext) -> int:
     if args.json:
         print(json.dumps({"results": [{"name": n, "verified": not p, "problems": p} for n, p in results.items()]}, indent=2))
     elif not results:
-        print("No downloaded or imported models to verify.")
+        print(_("No downloaded or imported models to verify."))
     for name, problems in results.items():
         if not args.json:
-            print(f"{name}: " + ("verified" if not problems else "FAILED\n  " + "\n  ".join(problems)))
+            print(f"{name}: " + (_("verified") if not problems else _("FAILED") + "\n  " + "\n  ".join(problems)))
     if any(results.values()):
         if not args.json:
-            print("Download a damaged model again after `fashion-assistant models remove NAME`.", file=sys.stderr)
+            print(_("Download a damaged model again after `fashion-assistant models remove NAME`."), file=sys.stderr)
         return 1
     return 0
 
@@ -177,7 +181,8 @@ def run_import(args: argparse.Namespace, context: AppContext) -> int:
     if args.json:
         print(json.dumps({"model": model.model_dump(mode="json"), "now_used_for": [args.role]}, indent=2))
     else:
-        print(f"Imported {model.name} ({format_size(model.size_bytes)}) from {model.location}; now used as the {args.role}.")
+        print(_("Imported {name} ({size}) from {location}; now used as the {role}.").format(
+            name=model.name, size=format_size(model.size_bytes), location=model.location, role=role_word(args.role)))
     return 0
 
 
@@ -188,7 +193,7 @@ def run_use(args: argparse.Namespace, context: AppContext) -> int:
     if args.json:
         print(json.dumps({"model": model.name, "role": args.role}))
     else:
-        print(f"The {args.role} is now {model.name}.")
+        print(_("The {role} is now {name}.").format(role=role_word(args.role), name=model.name))
     return 0
 
 
@@ -199,10 +204,12 @@ def run_remove(args: argparse.Namespace, context: AppContext) -> int:
     if args.json:
         print(json.dumps({"removed": model.name, "deleted_files": model.origin == "downloaded", "roles_reset": reset}))
         return 0
-    kept = " and deleted its files." if model.origin == "downloaded" else "; its files were left where they are."
-    print(f"Removed {model.name}{kept}")
+    if model.origin == "downloaded":
+        print(_("Removed {name} and deleted its files.").format(name=model.name))
+    else:
+        print(_("Removed {name}; its files were left where they are.").format(name=model.name))
     if reset:
-        print(f"Back to the default for: {', '.join(reset)}.")
+        print(_("Back to the default for: {roles}.").format(roles=", ".join(role_word(r) for r in reset)))
     return 0
 
 
@@ -224,13 +231,17 @@ def run_prepare(args: argparse.Namespace, context: AppContext) -> int:
         }, indent=2))
         return 0
     seconds = vision.seconds + text.seconds
-    when = "was already prepared" if seconds == 0 else f"is prepared ({seconds / 60:.1f} min)"
-    print(f"The fast encoder {when} in {vision.folder.parent}.")
-    print(f"On {vision.samples} of your photos it agrees with fp32 at {vision.agreement:.4f} (worst query vector"
-          f" {vision.worst_vector:.4f}): " + ("indexing will use it." if for_indexing else
-                                             f"below {AGREEMENT_THRESHOLD}, so indexing will use torch."))
-    print(f"For search words, on {text.samples} texts: {text.agreement:.4f}: " + ("search will use it." if for_search else
-                                                                                  "search will use torch."))
+    if seconds == 0:
+        print(_("The fast encoder was already prepared in {folder}.").format(folder=vision.folder.parent))
+    else:
+        print(_("The fast encoder is prepared ({minutes} min) in {folder}.").format(minutes=f"{seconds / 60:.1f}",
+                                                                                   folder=vision.folder.parent))
+    verdict = (_("indexing will use it.") if for_indexing else
+               _("below {threshold}, so indexing will use torch.").format(threshold=AGREEMENT_THRESHOLD))
+    print(_("On {n} of your photos it agrees with fp32 at {agreement} (worst query vector {worst}): {verdict}").format(
+        n=vision.samples, agreement=f"{vision.agreement:.4f}", worst=f"{vision.worst_vector:.4f}", verdict=verdict))
+    print(_("For search words, on {n} texts: {agreement}: {verdict}").format(
+        n=text.samples, agreement=f"{text.agreement:.4f}", verdict=_("search will use it.") if for_search else _("search will use torch.")))
     return 0
 
 
@@ -239,40 +250,46 @@ def run_measure(args: argparse.Namespace, context: AppContext) -> int:
     from desktop_app.core.models.terms import require_terms_to_measure
 
     if args.limit is not None and args.limit < 1:
-        raise UserError("--limit must be at least 1.", "Leave it out to run every labelled request.")
+        raise UserError(_("--limit must be at least 1."), _("Leave it out to run every labelled request."))
     require_terms_to_measure(context.settings, args.names)
     report = measure_models(context, args.names, limit=args.limit, progress=progress_printer(), cancel=CancelToken())
     if args.json:
         print(json.dumps(report.to_json(), indent=2))
         return 0
-    threads = f" with {report.results[0].threads} threads" if report.results else ""
-    print(f"{report.requests} labelled requests (English and Spanish), each model alone, on this machine{threads}:")
+    if report.results:
+        print(_("{n} labelled requests (English and Spanish), each model alone, on this machine with {threads} threads:").format(
+            n=report.requests, threads=report.results[0].threads))
+    else:
+        print(_("{n} labelled requests (English and Spanish), each model alone, on this machine:").format(n=report.requests))
     print(f"  {'model':<20} {'size':>9} {'exact':>9} {'en':>5} {'es':>5} {'p50 s':>6} {'p95 s':>6} {'tok/s':>6} {'peak':>9} "
           f"{'load s':>6}")
     for r in report.results:
         languages = [f"{r.accuracy_by_language[lang]:>5.0%}" if lang in r.accuracy_by_language else f"{'-':>5}" for lang in ("en", "es")]
         print(f"  {r.name:<20} {format_size(r.size_bytes):>9} {f'{r.exact}/{r.requests}':>9} {' '.join(languages)} {r.p50_s:>6.2f} "
               f"{r.p95_s:>6.2f} {r.tokens_per_s:>6.1f} {format_size(r.peak_rss_bytes):>9} {r.load_s:>6.1f}")
-    print(f"The bar for a role: {report.bar:.0%} of the requests exactly right; the smallest model that reaches it is recommended.")
+    print(_("The bar for a role: {bar} of the requests exactly right; the smallest model that reaches it is recommended.").format(
+        bar=f"{report.bar:.0%}"))
     for recommendation in report.recommendations:
         print(_recommendation_text(recommendation, report))
-    print(f"Kept in {report.stored_in}; `fashion-assistant models list` shows them.")
+    print(_("Kept in {file}; `fashion-assistant models list` shows them.").format(file=report.stored_in))
     return 0
 
 
 def _recommendation_text(recommendation: Recommendation, report: MeasureReport) -> str:
     role, model = recommendation.role, recommendation.model
     if role == "stylist":
-        needs = ("  stylist: advice needs an instruction-tuned model (one with a chat template); a base model such as the bundled"
-                 " 270M cannot give it. ")
+        needs = "  " + _("stylist: advice needs an instruction-tuned model (one with a chat template); a base model such as the"
+                         " bundled 270M cannot give it.") + " "
         if model is not None:
-            return f"{needs}Use {model}: `fashion-assistant models use {model} --role stylist`."
+            return needs + _("Use {model}: `fashion-assistant models use {model} --role stylist`.").format(model=model)
         if recommendation.candidates == 0:
-            return f"{needs}None was measured: `fashion-assistant models download gemma-3-1b-it`, then measure again."
-        return f"{needs}None measured reaches the bar; try gemma-3-4b-it."
+            return needs + _("None was measured: `fashion-assistant models download gemma-3-1b-it`, then measure again.")
+        return needs + _("None measured reaches the bar; try gemma-3-4b-it.")
     if model is not None:
-        return f"  classifier: {model}, the smallest that reaches the bar: `fashion-assistant models use {model} --role classifier`."
+        return "  " + _("classifier: {model}, the smallest that reaches the bar:"
+                        " `fashion-assistant models use {model} --role classifier`.").format(model=model)
     best = max(report.results, key=lambda r: r.accuracy, default=None)
-    so_far = f" (best: {best.name}, {best.accuracy:.0%})" if best is not None else ""
-    return (f"  classifier: no model measured reaches the bar{so_far}. The keyword parser reads most requests itself and asks the"
-            " model only where words fail; a larger model (gemma-3-1b-it, gemma-3-4b-it) may pass: download one and measure again.")
+    so_far = " " + _("(best: {name}, {accuracy})").format(name=best.name, accuracy=f"{best.accuracy:.0%}") if best is not None else ""
+    return "  " + _("classifier: no model measured reaches the bar{so_far}. The keyword parser reads most requests itself and asks the"
+                    " model only where words fail; a larger model (gemma-3-1b-it, gemma-3-4b-it) may pass: download one and measure"
+                    " again.").format(so_far=so_far)

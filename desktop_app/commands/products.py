@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from desktop_app.cli_progress import progress_printer
+from desktop_app.core.platform.i18n import _, ngettext
 from desktop_app.core.platform.jobs import no_progress
 from desktop_app.core.platform.text import one_line
 
@@ -63,39 +64,47 @@ def run_import(args: argparse.Namespace, context: AppContext) -> int:
 
 def _print_report(report: ImportReport) -> None:
     name = one_line(Path(report.file).name)
-    verb = "Checked (dry run, nothing written)" if report.dry_run else "Imported"
-    print(f"{verb} {name} ({report.format}): {report.products} products ({report.new_products} new, {report.updated_products} updated),"
-          f" {report.variants} variants; {report.discontinued} discontinued.")
-    print(f"Photos: {report.photos_linked} linked to a product; {report.products_without_photo} products without a photo;"
-          f" {report.photos_without_product} photos without a product.")
+    counts = dict(name=name, format=report.format, products=report.products, new=report.new_products, updated=report.updated_products,
+                  variants=report.variants, discontinued=report.discontinued)
+    if report.dry_run:
+        print(_("Checked (dry run, nothing written) {name} ({format}): {products} products ({new} new, {updated} updated),"
+                " {variants} variants; {discontinued} discontinued.").format(**counts))
+    else:
+        print(_("Imported {name} ({format}): {products} products ({new} new, {updated} updated), {variants} variants;"
+                " {discontinued} discontinued.").format(**counts))
+    print(_("Photos: {linked} linked to a product; {without_photo} products without a photo; {without_product} photos without a"
+            " product.").format(linked=report.photos_linked, without_photo=report.products_without_photo,
+                                without_product=report.photos_without_product))
     if report.missing_photos:
-        print(f"{report.missing_photos} photos named in the file are not indexed (first: {one_line(report.examples['missing_photos'][0])});"
-              " index their folder, then import again to link them.")
+        print(_("{n} photos named in the file are not indexed (first: {first}); index their folder, then import again to link"
+                " them.").format(n=report.missing_photos, first=one_line(report.examples["missing_photos"][0])))
     if report.new_categories:
-        print(f"New categories: {', '.join(report.new_categories)} (see `fashion-assistant categories list`).")
+        print(_("New categories: {names} (see `fashion-assistant categories list`).").format(names=", ".join(report.new_categories)))
     if report.mapping:
-        print("Columns: " + ", ".join(f"{one_line(column)} = {field}" for column, field in report.mapping.items()))
+        mapping = ", ".join(f"{one_line(column)} = {field}" for column, field in report.mapping.items())
+        print(_("Columns: {mapping}").format(mapping=mapping))
     if report.skipped_bad_rows:
-        print(f"Skipped {report.skipped_bad_rows} bad rows:")
+        print(ngettext("Skipped {n} bad row:", "Skipped {n} bad rows:", report.skipped_bad_rows).format(n=report.skipped_bad_rows))
         for row in report.bad_rows[:20]:
-            print(f"  line {row.line}: {row.reason}")
+            print("  " + _("line {line}: {reason}").format(line=row.line, reason=row.reason))
         if len(report.bad_rows) > 20:
-            print(f"  … and {len(report.bad_rows) - 20} more (--json lists them all).")
+            print("  " + _("… and {n} more (--json lists them all).").format(n=len(report.bad_rows) - 20))
 
 
 def run_export(args: argparse.Namespace, context: AppContext) -> int:
-    from desktop_app.core.platform.errors import UserError
+    from desktop_app.core.platform.errors import Fix, UserError
     from desktop_app.core.products.export import export_products
     from desktop_app.core.store.catalog import Catalog
 
     if not context.paths.db_path.exists():
-        raise UserError(f"There is no catalog at {context.paths.db_path} yet, so there is nothing to export.",
-                        "Index your photos (`fashion-assistant index FOLDER`) or import products first.")
+        raise UserError(_("There is no catalog at {path} yet, so there is nothing to export.").format(path=context.paths.db_path),
+                        _("Index your photos (`fashion-assistant index FOLDER`) or import products first."), fix=Fix.ADD_FOLDER)
     with Catalog.open(context.paths.db_path) as catalog:
         summary = export_products(catalog, Path(args.file).expanduser())
     if args.json:
         print(json.dumps(summary.to_json(), ensure_ascii=False))
     else:
-        print(f"Wrote {summary.rows} rows ({summary.variants} variants of {summary.products} products,"
-              f" {summary.unlinked_photos} photos without a product) to {one_line(summary.file)}.")
+        print(_("Wrote {rows} rows ({variants} variants of {products} products, {unlinked} photos without a product) to {file}.").format(
+            rows=summary.rows, variants=summary.variants, products=summary.products, unlinked=summary.unlinked_photos,
+            file=one_line(summary.file)))
     return 0

@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from desktop_app.core.platform.i18n import _
 from desktop_app.core.platform.text import one_line
 
 if TYPE_CHECKING:  # the CLI imports every command to build its parser: the search engine loads only for a search
@@ -25,6 +26,8 @@ Scores are standard deviations above a typical item of this catalog, the same sc
 Results are products (shown by their best-matching photo; --json lists the others under "photos") and photos no
 product claims. The shop's filters keep products with one variant that meets them all at once:
   fashion-assistant search summer dress --in-stock --max-price 50 --size M
+With no TEXT and no --image it lists what the filters let through, newest first (--order name: by file name):
+  fashion-assistant search --category shoes --in-stock
 """
 
 
@@ -48,6 +51,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--size", action="append", default=[], metavar="S",
                         help="only products in this size (M, 38, 'talla m' alike); repeat for several")
     parser.add_argument("--blip2", metavar="MODEL", help="model to encode the query with (default: the catalog's own)")
+    parser.add_argument("--order", choices=("newest", "name"), default="newest",
+                        help="the order of a listing without TEXT or --image (default newest)")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.set_defaults(handler=run)
 
@@ -59,7 +64,7 @@ def run(args: argparse.Namespace, context: AppContext) -> int:
     query = SearchQuery(
         text=" ".join(args.text) or None, image=args.image, text_weight=args.text_weight, categories=args.category,
         colors=args.color, folder=args.folder, k=args.k, min_score=args.min_score, in_stock=args.in_stock,
-        min_price=args.min_price, max_price=args.max_price, sizes=args.size,
+        min_price=args.min_price, max_price=args.max_price, sizes=args.size, order=args.order,
     )
     started = time.perf_counter()
     with Catalog.open(context.paths.db_path) as catalog:
@@ -74,13 +79,14 @@ def run(args: argparse.Namespace, context: AppContext) -> int:
 
 def _print_table(hits: list[SearchHit], seconds: float) -> None:
     if not hits:
-        print(f"No results ({seconds:.2f} s).")
+        print(_("No results ({seconds} s).").format(seconds=f"{seconds:.2f}"))
         return
     for rank, hit in enumerate(hits, 1):
-        print(f"{rank:>3}  {hit.score:6.2f}  {hit.category or '-':<10} {hit.color or '-':<11} {one_line(hit.path)}")
+        score = "" if hit.score is None else f"{hit.score:6.2f}"
+        print(f"{rank:>3}  {score:>6}  {hit.category or '-':<10} {hit.color or '-':<11} {one_line(hit.path)}")
         if hit.product is not None:
             print(f"{'':>13}{_product_line(hit.product)}")
-    print(f"{len(hits)} results in {seconds:.2f} s")
+    print(_("{count} results in {seconds} s").format(count=len(hits), seconds=f"{seconds:.2f}"))
 
 
 def _product_line(product: ProductHit) -> str:

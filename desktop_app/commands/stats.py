@@ -6,6 +6,7 @@ import argparse
 import json
 from typing import TYPE_CHECKING
 
+from desktop_app.core.platform.i18n import _
 from desktop_app.core.platform.text import one_line
 
 if TYPE_CHECKING:
@@ -33,21 +34,22 @@ def run(args: argparse.Namespace, context: AppContext) -> int:
         print(json.dumps(stats.to_json() | {"encoders": encoders, "cpu": cpu.to_json() | {"summary": cpu.describe()}},
                          ensure_ascii=False))
         return 0
-    print(f"Catalog  {stats.catalog}")
-    print(f"Model    {stats.model.describe() if stats.model else 'none yet (nothing indexed)'}")
+    print(_("Catalog  {path}").format(path=stats.catalog))
+    print(_("Model    {model}").format(model=stats.model.describe() if stats.model else _("none yet (nothing indexed)")))
     if stats.encoder:
         agreement = stats.encoder.agreement if stats.encoder.agreement is not None else "-"
-        print(f"Precision {stats.encoder.precision} via {stats.encoder.backend} (int8 vs fp32 agreement {agreement})")
-    print(f"CPU      int8 path: {cpu_features().describe()}")
+        print(_("Precision {precision} via {backend} (int8 vs fp32 agreement {agreement})").format(
+            precision=stats.encoder.precision, backend=stats.encoder.backend, agreement=agreement))
+    print(_("CPU      int8 path: {summary}").format(summary=cpu_features().describe()))
     for line in encoder_lines(encoders):
         print(line)
     for folder in stats.folders:
-        print(f"Folder   {one_line(folder)}")
-    print(f"Items    {stats.items}")
+        print(_("Folder   {folder}").format(folder=one_line(folder)))
+    print(_("Items    {n}").format(n=stats.items))
     for category, count in stats.categories.items():
         print(f"  {category:<12} {count}")
     if stats.skipped:
-        print(f"Skipped  {len(stats.skipped)}")
+        print(_("Skipped  {n}").format(n=len(stats.skipped)))
         for entry in stats.skipped:
             print(f"  {one_line(entry.path)}: {entry.reason}")
     return 0

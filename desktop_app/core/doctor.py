@@ -27,16 +27,31 @@ from desktop_app.core.platform import offline
 from desktop_app.core.platform.app_context import AppContext
 from desktop_app.core.platform.cpu import cpu_features
 from desktop_app.core.platform.errors import UserError
+from desktop_app.core.platform.i18n import N_, _, ngettext
 from desktop_app.core.store.catalog import Catalog
 from desktop_app.core.store.db import backend_info
 from desktop_app.core.store.integrity import check_catalog_file
+
+# The roles and where a model was found, as `ModelStatus` names them in the JSON, in words for people.
+ROLE_NAMES = {"embedder": N_("Embedder"), "classifier": N_("Classifier"), "stylist": N_("Stylist")}
+SOURCE_NAMES = {"downloaded": N_("downloaded"), "local folder": N_("local folder"), "hub cache": N_("hub cache"),
+                "bundled package": N_("bundled package"), "file": N_("file"), "not found": N_("not found"),
+                "not configured": N_("not configured")}
+
+
+def role_name(role: str) -> str:
+    return _(ROLE_NAMES[role]) if role in ROLE_NAMES else role
+
+
+def source_name(source: str) -> str:
+    return _(SOURCE_NAMES[source]) if source in SOURCE_NAMES else source
 
 
 def torch_report(threads: int | None = None) -> dict[str, Any]:
     """torch as installed, found without importing it; `threads` as the app sets them (the settings', else every core)."""
     spec = importlib.util.find_spec("torch")
     if spec is None or not spec.submodule_search_locations:
-        return {"available": False, "error": "torch is not installed"}
+        return {"available": False, "error": _("torch is not installed")}
     try:
         version = importlib.metadata.version("torch")
     except importlib.metadata.PackageNotFoundError:  # a bundle that carries torch without its metadata
@@ -49,7 +64,7 @@ def _torch_device(package: Path) -> str:
     """The device `blip2.pick_device` would choose, as far as torch's build tells without initialising a GPU."""
     libraries = " ".join(path.name.lower() for path in (package / "lib").glob("*torch_*"))
     if "torch_cuda" in libraries or "torch_hip" in libraries:  # ROCm builds answer to "cuda" too
-        return "cuda when a GPU is present, else cpu"
+        return _("cuda when a GPU is present, else cpu")
     if sys.platform == "darwin" and platform.machine() == "arm64":
         return "mps"
     return "cpu"
@@ -62,7 +77,7 @@ def onnx_report() -> dict[str, Any]:
     try:
         version = runtime_version()
     except ImportError:
-        return {"available": False, "hint": "pip install 'fashion-assistant[fast]' for faster indexing in less memory"}
+        return {"available": False, "hint": _("pip install 'fashion-assistant[fast]' for faster indexing in less memory")}
     return {"available": True, "version": version}
 
 
@@ -77,7 +92,7 @@ def sqlite_report() -> dict[str, Any]:
         "sqlite_version": backend.sqlite_version,
         "sqlite_vec_version": backend.vec_version,
         "loaded_with": (
-            "stdlib sqlite3" if backend.driver == "sqlite3" else "sqlean-py (this Python's sqlite3 cannot load extensions)"
+            "stdlib sqlite3" if backend.driver == "sqlite3" else _("sqlean-py (this Python's sqlite3 cannot load extensions)")
         ),
     }
 
@@ -125,17 +140,20 @@ def _catalog_embedder(context: AppContext) -> str | None:
 def encoder_lines(encoders: list[dict[str, Any]]) -> list[str]:
     """For `doctor` and `stats`: one line per tower, or one line with the reason where there is no model to prepare."""
     if encoders and encoders[0]["model"] is None:
-        return [f"Encoders torch: {encoders[0]['why_not']}"]
-    return [f"Encoder  {encoder['tower']:<7} {_describe_encoder(encoder)}" for encoder in encoders]
+        return [_("Encoders torch: {reason}").format(reason=encoders[0]["why_not"])]
+    return [_("Encoder  {tower} {how}").format(tower=f"{encoder['tower']:<7}", how=_describe_encoder(encoder)) for encoder in encoders]
 
 
 def _describe_encoder(encoder: dict[str, Any]) -> str:
     """Which encoder the tower uses and why: the agreement the fast one was accepted with, or why torch."""
     if encoder["usable"]:
-        samples = f"{encoder['samples']} {'photos' if encoder['tower'] == 'vision' else 'texts'}"
-        return (f"ONNX int8 ({encoder['scheme']}, checked on {encoder['cpu_int8_path']}): agrees with fp32 at {encoder['agreement']:.4f}"
-                f" (worst vector {encoder['worst_vector']:.4f}, on {samples})")
-    return f"torch: {encoder['why_not']}"
+        n = encoder["samples"]
+        samples = (ngettext("{n} photo", "{n} photos", n) if encoder["tower"] == "vision"
+                   else ngettext("{n} text", "{n} texts", n)).format(n=n)
+        return _("ONNX int8 ({scheme}, checked on {cpu}): agrees with fp32 at {agreement} (worst vector {worst}, on {samples})").format(
+            scheme=encoder["scheme"], cpu=encoder["cpu_int8_path"], agreement=f"{encoder['agreement']:.4f}",
+            worst=f"{encoder['worst_vector']:.4f}", samples=samples)
+    return _("torch: {reason}").format(reason=encoder["why_not"])
 
 
 def catalog_check(context: AppContext, *, again: bool = False) -> dict[str, Any] | None:
@@ -173,6 +191,7 @@ def summarize_models(report: dict[str, Any]) -> str:
     parts = []
     for model in report["models"]:
         mark = "✓" if model["found"] else "✗"
-        checked = " (verified)" if model.get("verified") else ""
-        parts.append(f"{model['role'].capitalize()}: {mark} {model['name']}{checked}")
+        name = _("none") if model["name"] == "none" and not model["found"] else model["name"]
+        line = _("{role}: {mark} {name} (verified)") if model.get("verified") else _("{role}: {mark} {name}")
+        parts.append(line.format(role=role_name(model["role"]), mark=mark, name=name))
     return "   ".join(parts)

@@ -6,6 +6,7 @@ import argparse
 import logging
 import os
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from desktop_app import APP_AUTHOR, APP_DISPLAY_NAME, APP_NAME, __version__
@@ -13,6 +14,7 @@ from desktop_app.core.platform.app_context import open_context
 from desktop_app.core.platform.paths import DATA_DIR_ENV
 
 if TYPE_CHECKING:  # Qt loads inside main(), after the arguments are read
+    from PySide6.QtCore import QLockFile
     from PySide6.QtWidgets import QApplication
 
     from desktop_app.ui.main_window import MainWindow
@@ -34,7 +36,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _log_uncaught(exc_type, exc, tb) -> None:
-    log.critical("Uncaught exception", exc_info=(exc_type, exc, tb))
+    log.log(logging.CRITICAL, "Uncaught exception", exc_info=(exc_type, exc, tb))  # a log line, not a sentence for people
     sys.__excepthook__(exc_type, exc, tb)
 
 
@@ -54,6 +56,7 @@ def main(argv: list[str] | None = None) -> int:
     app.setDesktopFileName(APP_NAME)
     app.setWindowIcon(QIcon(str(resource_path("icons", "fashion-assistant.png"))))
 
+    from desktop_app.ui.i18n import install_translators
     from desktop_app.ui.main_window import MainWindow
     from desktop_app.ui.settings_dialog import apply_theme, remembered_data_dir
     from desktop_app.ui.workers import BackgroundRunner
@@ -61,7 +64,14 @@ def main(argv: list[str] | None = None) -> int:
     data_dir = args.data_dir or os.environ.get(DATA_DIR_ENV) or remembered_data_dir()
     context = open_context(data_dir, args.db)
     sys.excepthook = _log_uncaught
+    install_translators(app, context.settings.language)
     apply_theme(context.settings.theme)
+    lock = window_lock(context.paths.db_path)
+    if lock is None:
+        print(f"{APP_DISPLAY_NAME} is already open with the catalog {context.paths.db_path}.", file=sys.stderr)
+        if not args.self_test:  # the smoke test has nobody to read a dialog
+            _say_already_open(context.paths.db_path)
+        return 1 if args.self_test else 0
     runner = BackgroundRunner()
     window = MainWindow(context, runner)
 
@@ -79,7 +89,41 @@ def main(argv: list[str] | None = None) -> int:
             window.maybe_first_run()
 
         window.catalog.stats_changed.connect(greet_once)
-    return app.exec()
+    status = app.exec()
+    lock.unlock()
+    if window.restart_requested:  # after the lock is free, so the new window can take it
+        _start_again(sys.argv[1:] if argv is None else argv)
+    return status
+
+
+def window_lock(db_path: Path) -> QLockFile | None:
+    """One window per catalog: two would index into one catalog at once and each show stale counts.
+    None when another window holds it; a lock left by a crashed window is taken over (QLockFile checks its process)."""
+    from PySide6.QtCore import QLockFile
+
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    lock = QLockFile(str(db_path.with_name(db_path.name + ".window-lock")))
+    lock.setStaleLockTime(0)  # only a dead owner makes it stale, never its age
+    return lock if lock.tryLock(100) else None
+
+
+def _start_again(arguments: list[str]) -> None:
+    """The same command once more: the bundle's executable, or this Python with `-m desktop_app`."""
+    from PySide6.QtCore import QProcess
+
+    command = arguments if getattr(sys, "frozen", False) else ["-m", "desktop_app", *arguments]
+    if not QProcess.startDetached(sys.executable, command):
+        log.error("Could not start %s %s again", sys.executable, command)
+
+
+def _say_already_open(db_path: Path) -> None:
+    from PySide6.QtCore import QCoreApplication
+    from PySide6.QtWidgets import QMessageBox
+
+    QMessageBox.information(
+        None, APP_DISPLAY_NAME,
+        QCoreApplication.translate("app", "Fashion Assistant is already open with this catalog ({catalog}).\n"
+                                          "Switch to that window; close it first to open this one again.").format(catalog=db_path))
 
 
 def _self_test(app: QApplication, window: MainWindow) -> None:

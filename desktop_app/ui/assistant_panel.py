@@ -3,21 +3,31 @@
 The panel does not orchestrate: one `Assistant.ask` runs on the "llm" lane (the classifier and the
 stylist are language models) and its events come back as data through `AdviceStream`, which drops
 those of an older request. Everything a worker learns, the chat id included, is applied here, on
-the UI thread. Chats are read through the catalog handle of the thread that reads them.
+the UI thread. Chats are read through the catalog handle of the thread that reads them; a reopened
+chat shows its text and the items of its last turn, as saved with that turn.
+
+With no stylist model the core says so in its own face-neutral words and ends with
+`Done("no_model")`; the panel then offers "Set up a stylist model…", which opens the Models dialog
+through the main window's action (`ui/errors.open_fix`), as an error's fix button does.
+
+The window may be as small as 1024×700: the items are one row that scrolls sideways, small enough
+for three to show, and the chat list elides long titles (the whole title is its tooltip).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QDateTime, QLocale, QMargins, QSize, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QListView,
     QListWidget,
     QListWidgetItem,
     QPlainTextEdit,
@@ -31,19 +41,21 @@ from desktop_app.core.agents.assistant import Assistant, AssistantEvent, ChatOpe
 from desktop_app.core.agents.classifier import Classification
 from desktop_app.core.agents.llm_runtime import Done, Failed
 from desktop_app.core.platform.app_context import AppContext
-from desktop_app.core.platform.errors import UserError
+from desktop_app.core.platform.errors import Fix, UserError
 from desktop_app.core.platform.jobs import CancelToken
 from desktop_app.core.store.catalog import Catalog, ThreadCatalogs
 from desktop_app.core.store.chat_store import ChatMessage, ChatSummary
-from desktop_app.ui.errors import show_error
+from desktop_app.ui.errors import fix_action, open_fix, show_error
 from desktop_app.ui.licences_dialog import ensure_bundled_terms
 from desktop_app.ui.photo_input import PhotoInput
-from desktop_app.ui.results_model import ResultsModel
+from desktop_app.ui.results_model import ResultRow, ResultsModel
 from desktop_app.ui.search_panel import SearchPanel, results_view, rows_from_hits
 from desktop_app.ui.streaming import AdviceStream
 from desktop_app.ui.workers import BackgroundRunner
 
 AssistantFactory = Callable[[Catalog], Assistant]
+STRIP_ICON = QSize(120, 120)  # three cards fit beside the chat list in a 1024-pixel window
+STRIP_GRID = STRIP_ICON.grownBy(QMargins(12, 6, 12, 44))
 
 
 class _AssistantLane:
@@ -76,6 +88,19 @@ def _chats(catalog: Catalog) -> list[ChatSummary]:
 
 def _messages(catalog: Catalog, chat_id: int) -> list[ChatMessage]:
     return catalog.chats.messages(chat_id)
+
+
+def saved_items(messages: list[ChatMessage]) -> list[ResultRow]:
+    """The cards of the chat's last turn, from the items its request was saved with (the stylist's numbering)."""
+    turns = [message.items for message in messages if message.role == "user" and message.items is not None]
+    return [_saved_row(item) for item in turns[-1]] if turns else []
+
+
+def _saved_row(item: dict[str, Any]) -> ResultRow:
+    return ResultRow(path=item.get("path") or item.get("file_name", ""), category=item.get("category"), color=item.get("color"),
+                     score=item.get("score"), number=item.get("number"), sku=item.get("sku"), name=item.get("name"),
+                     price=item.get("price"), currency=item.get("currency"), sizes=tuple(item.get("sizes") or ()),
+                     in_stock=item.get("in_stock"))
 
 
 class AssistantPanel(QWidget):
@@ -129,19 +154,40 @@ class AssistantPanel(QWidget):
         self.chips.setTextFormat(Qt.TextFormat.PlainText)
         self.chips.setObjectName("chips")
         self.model = ResultsModel(self.runner, self)
-        self.cards = results_view(self.model, self)
-        self.cards.setMaximumHeight(240)
+        self.cards = self._strip()
         self.advice = QPlainTextEdit(readOnly=True)
         self.advice.setPlaceholderText(self.tr("Advice appears here as it is written."))
         self.state = QLabel("")
         self.state.setTextFormat(Qt.TextFormat.PlainText)
+        self.state.setWordWrap(True)
+        self.setup_stylist = QPushButton(self.tr("Set up a stylist model…"))
+        self.setup_stylist.setObjectName("setupStylistButton")
+        self.setup_stylist.setToolTip(self.tr("Advice needs an instruction-tuned model: download or import one in Models"))
+        self.setup_stylist.setVisible(False)
+        self.setup_stylist.clicked.connect(lambda: open_fix(self, Fix.MODELS))
         self.stream = AdviceStream(self.runner, self)
         self.stream.text_changed.connect(self._show_text)
         self.stream.event.connect(self._show_event)
         self.stream.finished.connect(self._answered)
 
+    def _strip(self) -> QListView:
+        """The numbered items in one row that scrolls sideways, so the advice keeps its room and #3 is never cut off."""
+        view = results_view(self.model, self)
+        view.setFlow(QListView.Flow.LeftToRight)
+        view.setWrapping(False)
+        view.setIconSize(STRIP_ICON)
+        view.setGridSize(STRIP_GRID)
+        view.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        scroll_bar = view.style().pixelMetric(view.style().PixelMetric.PM_ScrollBarExtent)
+        view.setFixedHeight(STRIP_GRID.height() + scroll_bar + 2 * view.frameWidth() + 2 * view.spacing())
+        return view
+
     def _chat_side(self) -> QWidget:
         self.chat_list = QListWidget()
+        # One line per chat, cut with "…" to the list's width (the whole title is the tooltip): it never scrolls sideways.
+        self.chat_list.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.chat_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.chat_list.itemClicked.connect(self._open_chat)
         new_chat = QPushButton(self.tr("New chat"))
         new_chat.clicked.connect(self.new_chat)
@@ -165,7 +211,10 @@ class AssistantPanel(QWidget):
         for widget in (self.photo, self.everything, self.chips, self.cards):
             layout.addWidget(widget)
         layout.addWidget(self.advice, 1)
-        layout.addWidget(self.state)
+        state_row = QHBoxLayout()
+        state_row.addWidget(self.state, 1)
+        state_row.addWidget(self.setup_stylist)
+        layout.addLayout(state_row)
         return main
 
     def _default_assistant(self, catalog: Catalog) -> Assistant:
@@ -182,6 +231,7 @@ class AssistantPanel(QWidget):
             return
         image, chat_id = self.photo.path, self.chat_id
         self._advising = False
+        self.setup_stylist.setVisible(False)
         self._busy(True, self.tr("Understanding the request…"))
         everything = self.everything.isChecked()
         self.stream.start(lambda cancel: self.llm.ask(request, image, chat_id, cancel, everything))
@@ -205,7 +255,8 @@ class AssistantPanel(QWidget):
             self._advising = True
 
     def _show_classification(self, classification: Classification) -> None:
-        chips = [self.tr("[{category} × {count}]").format(category=c, count=n) for c, n in classification.items.items()]
+        chips = [self.tr("[{category} × {count}]").format(category=c, count=QLocale().toString(n))
+                 for c, n in classification.items.items()]
         if classification.budget is not None:
             chips.append(self.tr("[budget {budget}]").format(budget=classification.budget.describe()))
         if classification.size is not None:
@@ -222,6 +273,9 @@ class AssistantPanel(QWidget):
             self._failed(end)
         elif end.reason == "cancelled":
             self._busy(False, self.tr("Stopped. What was written is kept in the chat.") if self._advising else self.tr("Stopped."))
+        elif end.reason == "no_model":
+            self._busy(False, self.tr("No stylist model is set up yet, so the items are listed without advice."))
+            self.setup_stylist.setVisible(fix_action(self, Fix.MODELS) is not None)
         else:
             self._busy(False, self.tr("Advice by {model}.").format(model=end.model) if end.model and end.model != "none" else "")
         self.refresh_chats()
@@ -232,7 +286,7 @@ class AssistantPanel(QWidget):
             self._busy(False, self.tr("The advice stopped: {reason}").format(reason=failure.user_message))
             return
         self._busy(False, self.tr("The request failed."))
-        show_error(self, UserError(failure.user_message, detail=failure.detail), self.tr("Assistant"))
+        show_error(self, failure.error or UserError(failure.user_message, detail=failure.detail), self.tr("Assistant"))
 
     def _busy(self, busy: bool, text: str) -> None:
         self.send_button.setEnabled(not busy)
@@ -246,10 +300,16 @@ class AssistantPanel(QWidget):
 
     def _show_chats(self, chats: list[ChatSummary]) -> None:
         self.chat_list.clear()
+        line = QSize(1, self.chat_list.fontMetrics().height() + 6)
         for chat in chats:
-            item = QListWidgetItem(chat.title or self.tr("Chat {id}").format(id=chat.id))
+            title = chat.title or self.tr("Chat {id}").format(id=chat.id)
+            item = QListWidgetItem(title)
+            item.setSizeHint(line)  # as narrow as can be: the list stretches each line to its width, and elides the title
             item.setData(Qt.ItemDataRole.UserRole, chat.id)
-            item.setToolTip(self.tr("{count} messages, last {when}").format(count=chat.n_messages, when=chat.updated_at))
+            when = QLocale().toString(QDateTime.fromString(chat.updated_at, Qt.DateFormat.ISODateWithMs).toLocalTime(),
+                                      QLocale.FormatType.ShortFormat)
+            item.setToolTip(self.tr("{title}\n{count} messages, last {when}").format(
+                title=title, count=QLocale().toString(chat.n_messages), when=when))
             self.chat_list.addItem(item)
 
     def new_chat(self) -> None:
@@ -257,6 +317,7 @@ class AssistantPanel(QWidget):
         self.advice.clear()
         self.chips.clear()
         self.model.set_rows([])
+        self.setup_stylist.setVisible(False)
         self.chat_list.clearSelection()
 
     def _open_chat(self, item: QListWidgetItem) -> None:
@@ -269,9 +330,15 @@ class AssistantPanel(QWidget):
         lines = []
         for message in messages:
             who = self.tr("You") if message.role == "user" else self.tr("Stylist")
-            note = "" if message.status == "complete" else f" ({message.status})"
-            lines.append(f"{who}{note}: {message.content}")
+            if message.status == "cancelled":
+                who = self.tr("{who} (stopped)").format(who=who)
+            elif message.status == "failed":
+                who = self.tr("{who} (failed)").format(who=who)
+            lines.append(self.tr("{who}: {text}").format(who=who, text=message.content))
         self.advice.setPlainText("\n\n".join(lines))
+        self.chips.clear()
+        self.setup_stylist.setVisible(False)
+        self.model.set_rows(saved_items(messages))
 
     def shutdown(self) -> None:
         self.stream.stop()

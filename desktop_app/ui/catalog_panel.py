@@ -8,15 +8,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QLocale, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QLabel,
     QListWidget,
+    QListWidgetItem,
     QMessageBox,
     QProgressBar,
     QPushButton,
+    QStyle,
     QTabWidget,
     QTreeWidget,
     QTreeWidgetItem,
@@ -25,16 +27,21 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.core.catalog.indexer import IndexReport
-from desktop_app.core.catalog.operations import catalog_stats, forget_folder
+from desktop_app.core.catalog.operations import catalog_stats, forget_folder, photos_left_to_index, restore_folder
 from desktop_app.core.platform.app_context import AppContext
+from desktop_app.core.platform.errors import Fix, ModelMissingError
 from desktop_app.core.products.photos import index_shop
 from desktop_app.core.store.catalog import Catalog, CatalogStats, ThreadCatalogs
 from desktop_app.core.store.product_store import Product, ProductCounts, Variant
-from desktop_app.ui.errors import show_error
+from desktop_app.ui.catalog_questions import confirm_remove
+from desktop_app.ui.errors import open_fix, show_error
+from desktop_app.ui.operations import QueryOp
 from desktop_app.ui.workers import BackgroundRunner, Worker
 
 PRODUCTS_SHOWN = 2000  # rows of the product list; the rest are a search away
 UNLINKED_SHOWN = 500
+UNDO_SHOWN_MS = 15_000  # how long "Undo remove" stays offered; the core keeps the vectors longer (re-adding is instant)
+COUNTS_EVERY_S = 2.0  # the sidebar's counts follow an indexing run this often
 
 
 @dataclass(frozen=True)
@@ -56,6 +63,27 @@ def product_variants(catalog: Catalog, product_id: int) -> list[Variant]:
     return catalog.products.variants([product_id], include_discontinued=True).get(product_id, [])
 
 
+def keep_folders(catalog: Catalog, folders: list[Path]) -> None:
+    """Record folders without indexing them (no image model yet): they show in the sidebar and are indexed later."""
+    with catalog.transaction():
+        for folder in folders:
+            catalog.store.add_folder(folder.expanduser().resolve())
+
+
+def folder_photo_count(catalog: Catalog, folder: Path) -> int:
+    """How many of the catalog's items lie in `folder`: the number the removal question names."""
+    ids = [folder_id for folder_id, path in catalog.store.folders() if path == folder]
+    return len(catalog.store.filtered_item_ids(folder_ids=ids)) if ids else 0
+
+
+def _number(n: int) -> str:
+    return QLocale().toString(n)
+
+
+def _price(value: float) -> str:
+    return QLocale().toString(value, "f", 2)
+
+
 def _plain_label(text: str = "") -> QLabel:
     label = QLabel(text)
     label.setTextFormat(Qt.TextFormat.PlainText)
@@ -67,6 +95,7 @@ class CatalogPanel(QWidget):
     stats_changed = Signal(object)  # CatalogStats
     indexing_changed = Signal(bool)
     index_finished = Signal(object)  # IndexReport
+    folder_activated = Signal(object)  # Path: a folder clicked in the list, to show its items
 
     def __init__(self, context: AppContext, runner: BackgroundRunner, catalogs: ThreadCatalogs, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -77,14 +106,21 @@ class CatalogPanel(QWidget):
         self.index_worker: Worker | None = None
         self._refresh_id = 0
         self.last_error: BaseException | None = None
+        self.embedder_ready: bool | None = None  # from the main window's model check; None until it is known
+        self.photos_left: int = 0
+        self._counts_read_at = 0.0
+        self._removed: Path | None = None
 
         self.folders = QListWidget()
-        self.folders.setToolTip(self.tr("Folders of product photos; sub-folders are included"))
+        self.folders.setToolTip(self.tr("Folders of product photos; sub-folders are included. Click one to see its items."))
+        # A click shows the folder's items; so do Enter and, where the style activates on a double click, that too.
+        self.folders.itemClicked.connect(lambda item: self.folder_activated.emit(Path(item.text())))
+        self.folders.itemActivated.connect(self._folder_activated)
         self.add_button = QPushButton(self.tr("Add folder…"))
         self.add_button.setToolTip(self.tr("Add a folder and index it (Ctrl+O)"))
         self.add_button.clicked.connect(self.pick_folder)
         self.remove_button = QPushButton(self.tr("Remove"))
-        self.remove_button.setToolTip(self.tr("Forget the selected folder (your photos are not touched)"))
+        self.remove_button.setToolTip(self.tr("Remove the selected folder from the catalog (your photos are not touched; you can undo it)"))
         self.remove_button.clicked.connect(self.remove_selected)
         self.index_button = QPushButton(self.tr("Re-scan"))
         self.index_button.setToolTip(self.tr("Look for new, changed and deleted photos in every folder"))
@@ -99,11 +135,23 @@ class CatalogPanel(QWidget):
         self.cancel_button.clicked.connect(self.cancel_index)
         for button in (self.pause_button, self.cancel_button):
             button.setVisible(False)
+        self.resume_button = QPushButton()
+        self.resume_button.setObjectName("resumeIndexing")
+        self.resume_button.clicked.connect(lambda: self.start_index(None))
+        self.undo_button = QPushButton(self.tr("Undo remove"))
+        self.undo_button.setObjectName("undoRemove")
+        self.undo_button.clicked.connect(self.undo_remove)
+        self._undo_timer = QTimer(self)
+        self._undo_timer.setSingleShot(True)
+        self._undo_timer.timeout.connect(lambda: self.undo_button.setVisible(False))
+        for button in (self.resume_button, self.undo_button):
+            button.setVisible(False)
 
         self.counts = _plain_label(self.tr("No photos indexed yet."))
         self.skipped = QTreeWidget()
         self.skipped.setHeaderLabels([self.tr("Skipped file"), self.tr("Why")])
         self.skipped.setRootIsDecorated(False)
+        self.skipped.setTextElideMode(Qt.TextElideMode.ElideMiddle)  # a path's file name stays readable; the tooltip has it whole
         self.skipped_label = _plain_label("")
         self._build_shop()
 
@@ -119,6 +167,8 @@ class CatalogPanel(QWidget):
         layout.addWidget(self.folders, 1)
         layout.addLayout(buttons)
         layout.addLayout(job)
+        layout.addWidget(self.resume_button)
+        layout.addWidget(self.undo_button)
         layout.addWidget(self.progress_text)
         layout.addWidget(_plain_label(self.tr("In the catalog")))
         layout.addWidget(self.counts)
@@ -166,8 +216,9 @@ class CatalogPanel(QWidget):
         self.shop_label.setText(self.tr(
             "Shop: {products} products ({discontinued} discontinued), {variants} variants; {linked} photos linked,"
             " {without_photo} products without a photo, {unlinked} photos without a product").format(
-            products=counts.products, discontinued=counts.discontinued, variants=counts.variants, linked=counts.photos_linked,
-            without_photo=counts.products_without_photo, unlinked=counts.photos_without_product))
+            products=_number(counts.products), discontinued=_number(counts.discontinued), variants=_number(counts.variants),
+            linked=_number(counts.photos_linked), without_photo=_number(counts.products_without_photo),
+            unlinked=_number(counts.photos_without_product)))
         items = []
         for product in view.products:
             item = QTreeWidgetItem([product.name, product.sku, self._price_range(product), self._availability(product)])
@@ -176,24 +227,24 @@ class CatalogPanel(QWidget):
             items.append(item)
         self.products.addTopLevelItems(items)
         total = counts.products + counts.discontinued
-        self.shop.setTabText(0, self.tr("Products ({shown} of {total})").format(shown=len(items), total=total)
+        self.shop.setTabText(0, self.tr("Products ({shown} of {total})").format(shown=_number(len(items)), total=_number(total))
                              if total > len(items) else self.tr("Products"))
         self.unlinked.addItems(view.unlinked)
-        self.shop.setTabText(1, self.tr("Photos without a product ({count})").format(count=counts.photos_without_product))
+        self.shop.setTabText(1, self.tr("Photos without a product ({count})").format(count=_number(counts.photos_without_product)))
 
     def _price_range(self, product: Product) -> str:
         if product.min_price is None:
             return ""
         if product.max_price is None or product.max_price == product.min_price:
-            return f"{product.min_price:.2f} {product.currency}"
-        return f"{product.min_price:.2f}–{product.max_price:.2f} {product.currency}"
+            return f"{_price(product.min_price)} {product.currency}"
+        return f"{_price(product.min_price)}–{_price(product.max_price)} {product.currency}"
 
     def _availability(self, product: Product) -> str:
         if product.discontinued:
             return self.tr("discontinued")
         if not product.in_stock:
             return self.tr("sold out")
-        return self.tr("in stock") if product.stock is None else self.tr("{count} in stock").format(count=product.stock)
+        return self.tr("in stock") if product.stock is None else self.tr("{count} in stock").format(count=_number(product.stock))
 
     def _load_variants(self, item: QTreeWidgetItem) -> None:
         """A product's variants are read when it is opened, so a list of thousands costs one row each."""
@@ -210,8 +261,9 @@ class CatalogPanel(QWidget):
                 for variant in variants:
                     label = " / ".join(variant.options.values()) or self.tr("(one variant)")
                     stock = (self.tr("discontinued") if variant.availability == 0 else self.tr("sold out") if not variant.in_stock
-                             else self.tr("in stock") if variant.stock is None else self.tr("{count} in stock").format(count=variant.stock))
-                    price = "" if variant.price is None else f"{variant.price:.2f}"
+                             else self.tr("in stock") if variant.stock is None
+                             else self.tr("{count} in stock").format(count=_number(variant.stock)))
+                    price = "" if variant.price is None else _price(variant.price)
                     item.addChild(QTreeWidgetItem([label, variant.sku or "", price, stock]))
                 item.setChildIndicatorPolicy(QTreeWidgetItem.ChildIndicatorPolicy.DontShowIndicatorWhenChildless)
                 return
@@ -220,23 +272,53 @@ class CatalogPanel(QWidget):
         if refresh_id != self._refresh_id:
             return
         self.stats = stats
+        selected = self.folders.currentItem().text() if self.folders.currentItem() else None
         self.folders.clear()
         self.folders.addItems(stats.folders)
+        if selected in stats.folders:  # the counts refresh during a run: the chosen folder stays chosen
+            self.folders.setCurrentRow(stats.folders.index(selected))
         counts = stats.categories
-        self.counts.setText(
-            self.tr("{count} photos: ").format(count=stats.items) + ", ".join(f"{name} {n}" for name, n in counts.items()) if counts
-            else self.tr("No photos indexed yet.")
-        )
+        by_category = ", ".join(f"{name} {_number(n)}" for name, n in counts.items())
+        self.counts.setText(self.tr("{count} photos: ").format(count=_number(stats.items)) + by_category if counts
+                            else self.tr("No photos indexed yet."))
         self.skipped.clear()
         for entry in stats.skipped:
             item = QTreeWidgetItem([entry.path, entry.reason])
             item.setToolTip(0, entry.path)
             item.setToolTip(1, entry.reason)
             self.skipped.addTopLevelItem(item)
-        self.skipped_label.setText(self.tr("Skipped files: {count}").format(count=len(stats.skipped)) if stats.skipped
+        self.skipped_label.setText(self.tr("Skipped files: {count}").format(count=_number(len(stats.skipped))) if stats.skipped
                                    else self.tr("No skipped files."))
         self.skipped.setVisible(bool(stats.skipped))
         self.stats_changed.emit(stats)
+        if stats.folders and self.index_worker is None:
+            self.check_photos_left()
+
+    def _folder_activated(self, item: QListWidgetItem) -> None:
+        if not self.style().styleHint(QStyle.StyleHint.SH_ItemView_ActivateItemOnSingleClick, None, self.folders):
+            self.folder_activated.emit(Path(item.text()))  # else the click that activated it has already shown it
+
+    def check_photos_left(self) -> None:
+        """A run stopped by quitting (or cancelled) leaves photos to do: the panel offers to resume, with how many."""
+        QueryOp(parent=self, op=self.catalogs.bound(photos_left_to_index), success=self._show_photos_left,
+                failure=lambda exc: None, busy_cursor=False).run_in_background(self.runner)
+
+    def _show_photos_left(self, left: int) -> None:
+        self.photos_left = left
+        self.resume_button.setText(self.tr("Resume indexing ({count} left)").format(count=_number(left)))
+        self.resume_button.setVisible(left > 0 and self.index_worker is None)
+
+    def photos_left_now(self) -> int:
+        """What an indexing run in progress still has to do, as its last progress report said."""
+        if self.index_worker is None or self.progress.maximum() == 0:
+            return self.photos_left
+        return max(0, self.progress.maximum() - self.progress.value())
+
+    def set_embedder_ready(self, ready: bool) -> None:
+        became_ready = ready and self.embedder_ready is False
+        self.embedder_ready = ready
+        if became_ready and self.stats is not None and self.stats.folders:
+            self.check_photos_left()
 
     # -- folders ------------------------------------------------------------------------------------
     def pick_folder(self) -> None:
@@ -245,24 +327,76 @@ class CatalogPanel(QWidget):
             self.start_index([Path(chosen)])
 
     def remove_selected(self) -> None:
+        """Asked first, with the number of photos it takes out of the catalog (counted on the pool)."""
         item = self.folders.currentItem()
         if item is None or self.index_worker is not None:
             return
-        worker = self.runner.run(self.catalogs.bound(forget_folder), Path(item.text()), lane="store")
-        worker.result.connect(lambda _n: self.refresh())
-        worker.error.connect(self._failed)
+        folder = Path(item.text())
+        QueryOp(parent=self, op=self.catalogs.bound(folder_photo_count), args=(folder,),
+                success=lambda count: self._ask_to_remove(folder, count),
+                error_title=self.tr("Catalog")).run_in_background(self.runner)
+
+    def _ask_to_remove(self, folder: Path, count: int) -> None:
+        if self.index_worker is None:
+            confirm_remove(self, folder, count, lambda: self._remove(folder))
+
+    def _remove(self, folder: Path) -> None:
+        if self.index_worker is not None:  # a run started while the question was open: its folders stay
+            return
+        QueryOp(parent=self, op=self.catalogs.bound(forget_folder), args=(folder,), lane="store",
+                success=lambda removed: self._removed_folder(folder, removed),
+                error_title=self.tr("Catalog")).run_in_background(self.runner)
+
+    def _removed_folder(self, folder: Path, count: int) -> None:
+        self._removed = folder
+        self.progress_text.setText(self.tr("{folder} removed ({count} photos). Adding it again is instant.").format(
+            folder=folder, count=_number(count)))
+        self.undo_button.setVisible(True)
+        self._undo_timer.start(UNDO_SHOWN_MS)
+        self.refresh()
+
+    def undo_remove(self) -> None:
+        folder, self._removed = self._removed, None
+        self.undo_button.setVisible(False)
+        if folder is None:
+            return
+        QueryOp(parent=self, op=self.catalogs.bound(restore_folder), args=(folder,), lane="store",
+                success=lambda count: (self.progress_text.setText(self.tr("{folder} is back ({count} photos).").format(
+                    folder=folder, count=_number(count))), self.refresh()),
+                error_title=self.tr("Catalog")).run_in_background(self.runner)
+
+    def _keep_for_later(self, roots: list[Path]) -> None:
+        """No image model: new folders are recorded (not lost to a failing run) and the person is led to Models."""
+        if roots:
+            QueryOp(parent=self, op=self.catalogs.bound(keep_folders), args=(list(roots),), lane="store",
+                    success=lambda _none: self.refresh(), error_title=self.tr("Catalog")).run_in_background(self.runner)
+        text = (self.tr("Your folder is kept. Its photos will be indexed once the image model (BLIP-2) is installed.") if roots
+                else self.tr("Your photos will be indexed once the image model (BLIP-2) is installed."))
+        box = QMessageBox(QMessageBox.Icon.Information, self.tr("No image model yet"), text, QMessageBox.StandardButton.NoButton, self)
+        box.setObjectName("noEmbedder")
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setInformativeText(self.tr("Open Models ▸ Manage models… to download or import it; the window then offers to index."))
+        models = box.addButton(self.tr("Open Models…"), QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(QMessageBox.StandardButton.Close)
+        box.buttonClicked.connect(lambda button: open_fix(self, Fix.MODELS) if button is models else None)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
 
     # -- indexing -------------------------------------------------------------------------------------
     def start_index(self, roots: list[Path] | None) -> Worker | None:
         if self.index_worker is not None:
             return None
+        if self.embedder_ready is False:
+            self._keep_for_later(roots or [])
+            return None
+        self.resume_button.setVisible(False)
         started = time.monotonic()
         # backend "auto": the fast ONNX encoder when it is available and agrees with fp32. Its one-time
         # preparation runs in a child process, so neither its memory nor its GIL-holding export reach the window.
         worker = self.runner.run(self.catalogs.bound(index_shop), self.context, roots, lane="store")
         worker.progress.connect(self._on_progress)
         worker.result.connect(lambda report: self._index_done(report, started))
-        worker.error.connect(self._failed)
+        worker.error.connect(lambda exc: self._index_failed(exc, roots))
         worker.cancelled.connect(lambda: self.progress_text.setText(self.tr("Indexing cancelled. What was indexed is kept.")))
         worker.finished.connect(self._index_ended)
         self.index_worker = worker
@@ -272,7 +406,9 @@ class CatalogPanel(QWidget):
         return worker
 
     def _on_progress(self, done: int, total: int | None, detail: str) -> None:
-        if total and self.progress.maximum() == 0:  # the scan is over and the new folder is recorded: show it
+        if (total and self.progress.maximum() == 0) or time.monotonic() - self._counts_read_at > COUNTS_EVERY_S:
+            # the scan is over and the new folder is recorded: show it; later, the counts follow the run
+            self._counts_read_at = time.monotonic()
             self.refresh()
         if total:
             self.progress.setRange(0, total)
@@ -300,8 +436,8 @@ class CatalogPanel(QWidget):
 
     def _index_done(self, report: IndexReport, started: float) -> None:
         text = self.tr("Done: {indexed} indexed, {unchanged} unchanged, {removed} removed, {skipped} skipped in {seconds} s.").format(
-            indexed=report.indexed, unchanged=report.unchanged, removed=report.removed, skipped=len(report.skipped),
-            seconds=f"{time.monotonic() - started:.0f}")
+            indexed=_number(report.indexed), unchanged=_number(report.unchanged), removed=_number(report.removed),
+            skipped=_number(len(report.skipped)), seconds=_number(round(time.monotonic() - started)))
         if report.missing_folders:
             text += " " + self.tr("Not reachable now: {folders}").format(folders=", ".join(report.missing_folders))
         self.progress_text.setText(text)
@@ -335,6 +471,15 @@ class CatalogPanel(QWidget):
         for button in (self.add_button, self.remove_button, self.index_button):
             button.setEnabled(not busy)
         self.indexing_changed.emit(busy)
+
+    def _index_failed(self, exc: BaseException, roots: list[Path] | None) -> None:
+        """A model that went missing since the last check still loses no folder: it is kept for the next run."""
+        if isinstance(exc, ModelMissingError):
+            self.embedder_ready = False  # until the next model check finds one: later folders are kept without a failing run
+        if roots and isinstance(exc, ModelMissingError):
+            QueryOp(parent=self, op=self.catalogs.bound(keep_folders), args=(list(roots),), lane="store",
+                    success=lambda _none: self.refresh(), error_title=self.tr("Catalog")).run_in_background(self.runner)
+        self._failed(exc)
 
     def _failed(self, exc: BaseException) -> None:
         self.last_error = exc

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
+from desktop_app.core.doctor import role_name
 from desktop_app.core.models.locator import ModelStatus, find_all
 from desktop_app.core.platform.app_context import AppContext
 from desktop_app.ui.models_dialog import ModelsDialog
@@ -88,8 +89,10 @@ class ModelsPage(QWizardPage):
         lines = []
         for model in found:
             mark = self.tr("ready") if model.found else self.tr("missing")
-            line = self.tr("{role}: {name} ({mark})").format(role=model.role, name=model.name, mark=mark)
-            lines.append(line + (f"\n    {model.hint}" if model.hint and not model.found else ""))
+            lines.append(self.tr("{role}: {name} ({mark})").format(role=role_name(model.role), name=model.name, mark=mark))
+        if any(not model.found for model in found):
+            # The models' own hints are the CLI's (they name commands); here the button below does it.
+            lines.append(self.tr("Press “Download or import models…” to get what is missing."))
         self.status.setText("\n".join(lines))
 
     def _manage(self) -> None:

@@ -3,7 +3,8 @@
 A built bundle carries `licenses/` (written by packaging/bundle_licences.py from the metadata of the
 packages it holds): `index.json` lists each component with its licence and the files of its texts.
 A development install has no such folder; it shows the app's own licence and the Gemma terms, and
-says where the rest is. The texts are read on a worker (`QueryOp`), never on the UI thread.
+says where the rest is. The texts are read on a worker (`QueryOp`), never on the UI thread; the
+words of the list are translated there too (`QCoreApplication.translate` is safe on any thread).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -57,11 +58,13 @@ def load_licences() -> list[LicenceEntry]:
     own = app_root() / "LICENSE"
     if own.is_file():
         entries.append(LicenceEntry(APP_DISPLAY_NAME, "", "Apache-2.0", own.read_text(encoding="utf-8")))
-    entries.append(LicenceEntry("Gemma 3 270M (the bundled classifier model)", "", "Gemma Terms of Use", gemma_terms_text()))
+    entries.append(LicenceEntry(QCoreApplication.translate("LicencesDialog", "Gemma 3 270M (the bundled classifier model)"), "",
+                                QCoreApplication.translate("LicencesDialog", "Gemma Terms of Use"), gemma_terms_text()))
     entries.append(LicenceEntry(
-        "Other components", "", "",
-        "This is a development install: each Python package it uses keeps its licence in its own metadata (pip show -f NAME)."
-        " A built bundle lists every component it carries here, with its licence text, in the folder licenses/.\n"))
+        QCoreApplication.translate("LicencesDialog", "Other components"), "", "",
+        QCoreApplication.translate("LicencesDialog", "This is a development install: each Python package it uses keeps its licence"
+                                   " in its own metadata. A built bundle lists every component it carries here, with its licence"
+                                   " text, in the folder licenses/.") + "\n"))
     return entries
 
 

@@ -9,15 +9,20 @@ permission (`downloads.download_session`), and the rest of the app stays offline
 Measuring runs the labelled requests on every installed GGUF, each in a child process
 (core/agents/measure.py); the table then shows each model's result and the window says which model
 it recommends for each role.
+
+The table agrees with the status bar: the bundled 270M shows as installed (it ships with the app), and
+a BLIP-2 folder or a GGUF file the settings name without the registry knowing it (the status bar counts
+it) has its own row, in use, with its size read from the files. Sizes, shares, times and dates are
+written the user's way (`QLocale`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QCoreApplication, QDateTime, QLocale, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -37,6 +42,7 @@ from PySide6.QtWidgets import (
 from desktop_app.core.agents.measure import MeasureReport, Recommendation, measure_models
 from desktop_app.core.models.downloads import download_and_adopt
 from desktop_app.core.models.inventory import Measurement, ModelRow, import_and_use, model_rows, remove_named, use_named
+from desktop_app.core.models.locator import find_all
 from desktop_app.core.models.registry import (
     ROLES,
     InstalledModel,
@@ -52,12 +58,33 @@ from desktop_app.core.models.terms import GEMMA_LICENCE, require_terms_to_measur
 from desktop_app.core.platform.app_context import AppContext
 from desktop_app.core.platform.jobs import CancelToken, Progress
 from desktop_app.core.platform.paths import AppPaths
-from desktop_app.core.platform.units import format_size
 from desktop_app.ui.errors import show_error
 from desktop_app.ui.operations import QueryOp
 from desktop_app.ui.workers import BackgroundRunner, Worker
 
 T = TypeVar("T")
+IN_SETTINGS = "settings"  # the source of a row for a model the settings name and the registry does not know
+
+
+def size_text(n: int | None) -> str:
+    """Decimal units, as `format_size` counts them for the CLI, in the user's number format."""
+    if n is None:
+        return QCoreApplication.translate("ModelsDialog", "unknown")
+    return QLocale().formattedDataSize(n, 1, QLocale.DataSizeFormat.DataSizeSIFormat)
+
+
+def model_table(context: AppContext) -> list[ModelRow]:
+    """The manifest's and the registry's models, then those the settings use in place (runs on a worker)."""
+    rows = model_rows(context)
+    shown = {row.location for row in rows if row.location}
+    return rows + [
+        ModelRow(name=status.location, title=Path(status.name).name, roles=(cast(Role, status.role),),
+                 format="blip2" if status.role == "embedder" else "gguf", source=IN_SETTINGS, installed=True, available=True,
+                 origin=status.origin, location=status.location, size_bytes=status.size_bytes, verified=False,
+                 used_for=(cast(Role, status.role),), listing=None)
+        for status in find_all(context.settings, context.paths)
+        if status.found and status.model is None and status.location and status.location not in shown
+    ]
 
 
 def _download(context: AppContext, name: str, progress: Progress, cancel: CancelToken) -> InstalledModel:
@@ -84,6 +111,7 @@ class ModelsDialog(QDialog):
 
     def __init__(self, context: AppContext, runner: BackgroundRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.setObjectName("modelsDialog")  # an error shown here offers no button that opens a second one (ui/errors.py)
         self.setWindowTitle(self.tr("Models"))
         self.resize(900, 420)
         self.context = context
@@ -159,15 +187,14 @@ class ModelsDialog(QDialog):
 
     # -- the table ----------------------------------------------------------------------------------------
     def refresh(self) -> None:
-        QueryOp(parent=self, op=model_rows, args=(self._draft(),), success=self._show_rows,
+        QueryOp(parent=self, op=model_table, args=(self._draft(),), success=self._show_rows,
                 failure=self._failed).run_in_background(self.runner)
 
     def _show_rows(self, rows: list[ModelRow]) -> None:
         self.rows = rows
         self.table.setRowCount(len(rows))
         for i, row in enumerate(rows):
-            title = row.title if row.listing is not None else self.tr("{name} ({title})").format(name=row.name, title=row.title)
-            cells = [title, self._roles_text(row.roles), format_size(row.size_bytes), self._state_text(row),
+            cells = [self._title_text(row), self._roles_text(row.roles), size_text(row.size_bytes), self._state_text(row),
                      self._roles_text(row.used_for) or "-", self._measured_text(row.measured)]
             for column, text in enumerate(cells):
                 self.table.setItem(i, column, QTableWidgetItem(text))
@@ -175,25 +202,42 @@ class ModelsDialog(QDialog):
                 self.table.item(i, 5).setToolTip(self._measured_detail(row.measured))
         self._update_actions()
 
+    def _title_text(self, row: ModelRow) -> str:
+        if row.source == IN_SETTINGS:
+            return self.tr("{name} (chosen in Settings)").format(name=row.title)
+        if row.listing is None:
+            return self.tr("{name} (imported {format})").format(name=row.name, format=row.format)
+        return row.title
+
     def _measured_text(self, result: Measurement | None) -> str:
         if result is None:
             return "-"
-        return self.tr("{accuracy} exact, {p50:.2f} s, {rate:.0f} tokens/s, {memory}").format(
-            accuracy=f"{result.accuracy:.0%}", p50=result.p50_s, rate=result.tokens_per_s, memory=format_size(result.peak_rss_bytes))
+        locale = QLocale()
+        return self.tr("{accuracy} exact, {p50} s, {rate} tokens/s, {memory}").format(
+            accuracy=_percent(result.accuracy), p50=locale.toString(result.p50_s, "f", 2),
+            rate=locale.toString(result.tokens_per_s, "f", 0), memory=size_text(result.peak_rss_bytes))
 
     def _measured_detail(self, result: Measurement) -> str:
-        return self.tr("{exact} of {requests} labelled requests exactly right; a request takes {p50:.2f} s (p50), {p95:.2f} s"
-                       " (p95); loading takes {load:.1f} s; peak memory {memory}; measured {when}").format(
-            exact=result.exact, requests=result.requests, p50=result.p50_s, p95=result.p95_s, load=result.load_s,
-            memory=format_size(result.peak_rss_bytes), when=result.measured_at[:16].replace("T", " "))
+        locale = QLocale()
+        when = QDateTime.fromString(result.measured_at, Qt.DateFormat.ISODate)
+        return self.tr("{exact} of {requests} labelled requests exactly right; a request takes {p50} s (p50), {p95} s"
+                       " (p95); loading takes {load} s; peak memory {memory}; measured {when}").format(
+            exact=locale.toString(result.exact), requests=locale.toString(result.requests), p50=locale.toString(result.p50_s, "f", 2),
+            p95=locale.toString(result.p95_s, "f", 2), load=locale.toString(result.load_s, "f", 1),
+            memory=size_text(result.peak_rss_bytes),
+            when=locale.toString(when.toLocalTime(), QLocale.FormatType.ShortFormat) if when.isValid() else result.measured_at)
 
     def _roles_text(self, roles: tuple[Role, ...]) -> str:
         return ", ".join(self.role_names[role] for role in roles)
 
     def _state_text(self, row: ModelRow) -> str:
+        if row.source == "bundled" and row.available:
+            return self.tr("installed (bundled), verified") if row.verified else self.tr("installed (bundled)")
+        if row.source == IN_SETTINGS:
+            return self.tr("in use")
         if row.installed:
             return self.tr("verified") if row.verified else self.tr("not verified")
-        return self.tr("ships with the app") if row.available else self.tr("not installed")
+        return self.tr("not installed")
 
     def selected(self) -> ModelRow | None:
         rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
@@ -211,12 +255,16 @@ class ModelsDialog(QDialog):
         idle = self.job is None
         if row is None:
             self.about.setText(self.tr("Select a model to see when to pick it."))
+        elif row.source == IN_SETTINGS:
+            self.about.setText(self.tr("Used where it is, as chosen in Settings: {location}. Import it here to have its files"
+                                       " checked.").format(location=row.location))
         else:
             self.about.setText(row.listing.pick_when if row.listing is not None else row.origin or "")
+        managed = row is not None and row.source != IN_SETTINGS  # the registry's and the manifest's models
         self.download_button.setEnabled(idle and row is not None and not row.available and row.source == "hub")
         for button in (self.verify_button, self.use_button):
-            button.setEnabled(idle and row is not None and row.available)
-        self.remove_button.setEnabled(idle and row is not None and row.installed and row.source != "bundled")
+            button.setEnabled(idle and managed and row is not None and row.available)
+        self.remove_button.setEnabled(idle and managed and row is not None and row.installed and row.source != "bundled")
         self.import_button.setEnabled(idle)
         self.measure_button.setEnabled(idle)
 
@@ -353,11 +401,11 @@ class ModelsDialog(QDialog):
 
     def _measured(self, report: MeasureReport) -> None:
         """The table shows each model's figures once it refreshes; this says what they mean for each role."""
-        done = self.tr("Measured on {requests} labelled requests.").format(requests=report.requests)
+        done = self.tr("Measured on {requests} labelled requests.").format(requests=QLocale().toString(report.requests))
         self.progress_text.setText(" ".join([done, *(self._recommendation_text(r, report.bar) for r in report.recommendations)]))
 
     def _recommendation_text(self, recommendation: Recommendation, bar: float) -> str:
-        share = f"{bar:.0%}"
+        share = _percent(bar)
         if recommendation.role == "classifier":
             if recommendation.model is not None:
                 return self.tr("Classifier: {model}, the smallest model that gets {share} of them exactly right.").format(
@@ -370,3 +418,7 @@ class ModelsDialog(QDialog):
             return self.tr("Stylist: no instruction-tuned model measured passes; a larger one (Gemma 3 4B instruction-tuned) may.")
         return self.tr("Stylist: advice needs an instruction-tuned model (Gemma 3 1B or 4B instruction-tuned); download one and"
                        " measure again.")
+
+
+def _percent(share: float) -> str:
+    return QCoreApplication.translate("ModelsDialog", "{percent}%").format(percent=QLocale().toString(round(100 * share)))

@@ -13,7 +13,13 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QImage, QPixmap
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QToolButton, QWidget
 
-IMAGE_FILTER = "Images (*.jpg *.jpeg *.png *.webp *.bmp *.gif *.tif *.tiff *.heic)"
+IMAGE_PATTERNS = "*.jpg *.jpeg *.png *.webp *.bmp *.gif *.tif *.tiff *.heic"
+
+
+def accept_photo_drag(event: QDragEnterEvent) -> None:
+    """Anything that may be a photo (files, an image dragged from a browser) is welcome wherever it is dropped."""
+    if event.mimeData().hasUrls() or event.mimeData().hasImage():
+        event.acceptProposedAction()
 
 
 class PhotoInput(QWidget):
@@ -29,13 +35,13 @@ class PhotoInput(QWidget):
         self.preview = QLabel()
         self.preview.setFixedSize(40, 40)
         self.preview.setScaledContents(True)
-        self.label = QLabel("No photo (drop, paste or pick one)")
+        self.label = QLabel()
         self.label.setTextFormat(Qt.TextFormat.PlainText)
-        self.pick_button = QToolButton(text="Photo…")
-        self.pick_button.setToolTip("Pick an example photo")
+        self.pick_button = QToolButton(text=self.tr("Photo…"))
+        self.pick_button.setToolTip(self.tr("Pick an example photo"))
         self.pick_button.clicked.connect(self.pick)
         self.clear_button = QToolButton(text="✕")
-        self.clear_button.setToolTip("Remove the example photo")
+        self.clear_button.setToolTip(self.tr("Remove the example photo"))
         self.clear_button.clicked.connect(lambda: self.set_path(None))
         for widget in (self.preview, self.label, self.pick_button, self.clear_button):
             layout.addWidget(widget)
@@ -50,14 +56,15 @@ class PhotoInput(QWidget):
         self.clear_button.setEnabled(path is not None)
         self.preview.setVisible(path is not None)
         if path is None:
-            self.label.setText("No photo (drop, paste or pick one)")
+            self.label.setText(self.tr("No photo (drop, paste or pick one)"))
         else:
             self.label.setText(path.name)
             self.preview.setPixmap(QPixmap(str(path)))
         self.changed.emit(path)
 
     def pick(self) -> None:
-        chosen, _ = QFileDialog.getOpenFileName(self, "Choose an example photo", "", IMAGE_FILTER)
+        chosen, _ = QFileDialog.getOpenFileName(self, self.tr("Choose an example photo"), "",
+                                                self.tr("Images ({patterns})").format(patterns=IMAGE_PATTERNS))
         if chosen:
             self.set_path(Path(chosen))
 
@@ -68,10 +75,13 @@ class PhotoInput(QWidget):
         self.set_path(target)
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        if event.mimeData().hasUrls() or event.mimeData().hasImage():
-            event.acceptProposedAction()
+        accept_photo_drag(event)
 
     def dropEvent(self, event: QDropEvent) -> None:
+        self.take_drop(event)
+
+    def take_drop(self, event: QDropEvent) -> None:
+        """A drop on this slot, or anywhere on the search tab, that hands it here."""
         data = event.mimeData()
         local = [Path(url.toLocalFile()) for url in data.urls() if url.isLocalFile()]
         if local:

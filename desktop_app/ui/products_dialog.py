@@ -4,14 +4,15 @@ The dialog presents core operations and orchestrates nothing: `preview_file` rea
 detected mapping, `import_products` checks and writes the whole file in one transaction (a check is the
 same call as a dry run), both through `QueryOp` on the background lanes, the import on the "store" lane
 that catalog writes share. A file with bad rows imports nothing unless the owner ticks "Skip bad rows";
-its rows are listed here with their line numbers, as `products import` prints them.
+its rows are listed here with their line numbers, as `products import` prints them. Counts are
+written the user's way (`QLocale`); line numbers stay as the file's editor shows them.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QLocale, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -45,6 +46,7 @@ class ProductsDialog(QDialog):
 
     def __init__(self, runner: BackgroundRunner, catalogs: ThreadCatalogs, path: Path, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.setObjectName("productsDialog")  # an error shown here offers no button that opens a second one (ui/errors.py)
         self.runner, self.catalogs, self.path = runner, catalogs, path
         self.preview: FilePreview | None = None
         self.report: ImportReport | None = None
@@ -192,20 +194,21 @@ class ProductsDialog(QDialog):
         show_error(self, exc, self.tr("Import products"))
 
     def summary_text(self, report: ImportReport) -> str:
+        n = QLocale().toString
         head = (self.tr("Imported {products} products with {variants} variants: {new} new, {updated} updated, {gone} discontinued.")
                 if report.imported else
                 self.tr("Checked: the import would bring {products} products with {variants} variants: {new} new, {updated} updated,"
                         " {gone} discontinued. Nothing was written."))
-        lines = [head.format(products=report.products, variants=report.variants, new=report.new_products,
-                             updated=report.updated_products, gone=report.discontinued),
+        lines = [head.format(products=n(report.products), variants=n(report.variants), new=n(report.new_products),
+                             updated=n(report.updated_products), gone=n(report.discontinued)),
                  self.tr("Photos linked: {linked}. Products without a photo: {without}. Photos without a product: {unlinked}.").format(
-                     linked=report.photos_linked, without=report.products_without_photo, unlinked=report.photos_without_product)]
+                     linked=n(report.photos_linked), without=n(report.products_without_photo), unlinked=n(report.photos_without_product))]
         if report.missing_photos:
-            lines.append(self.tr("Photos the file names that are not in the catalog: {count}.").format(count=report.missing_photos))
+            lines.append(self.tr("Photos the file names that are not in the catalog: {count}.").format(count=n(report.missing_photos)))
         if report.new_categories:
             lines.append(self.tr("New categories: {names}.").format(names=", ".join(report.new_categories)))
         if report.skipped_bad_rows:
-            lines.append(self.tr("Bad rows skipped: {count}.").format(count=report.skipped_bad_rows))
+            lines.append(self.tr("Bad rows skipped: {count}.").format(count=n(report.skipped_bad_rows)))
             lines += self._bad_lines(report)
         for title, key in ((self.tr("Products without a photo, for example:"), "products_without_photo"),
                            (self.tr("Discontinued, for example:"), "discontinued")):
@@ -217,7 +220,7 @@ class ProductsDialog(QDialog):
     def bad_rows_text(self, report: ImportReport) -> str:
         return "\n".join([
             self.tr("Nothing was imported: {count} bad row(s). Fix them in the file and import it again, or tick"
-                    " “Skip bad rows” to import the others.").format(count=len(report.bad_rows)),
+                    " “Skip bad rows” to import the others.").format(count=QLocale().toString(len(report.bad_rows))),
             *self._bad_lines(report),
         ])
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QAbstractListModel, QCoreApplication, QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
+from PySide6.QtCore import QAbstractListModel, QCoreApplication, QLocale, QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
 from PySide6.QtGui import QColor, QImage, QImageReader, QPainter, QPixmap
 
 from desktop_app.ui.workers import BackgroundRunner
@@ -24,8 +24,13 @@ ItemRole = Qt.ItemDataRole.UserRole + 1
 _CACHE_LIMIT = 600
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("ResultsModel", text)
+def match_label(score: float) -> str:
+    """A score is standard deviations above a typical item of the catalog; people read words, not "-1.35"."""
+    if score >= 2.0:
+        return QCoreApplication.translate("ResultsModel", "strong match")
+    if score >= 1.0:
+        return QCoreApplication.translate("ResultsModel", "good match")
+    return QCoreApplication.translate("ResultsModel", "weak match")
 
 
 @dataclass(frozen=True)
@@ -55,25 +60,28 @@ class ResultRow:
         if self.name is not None:
             parts.append(self.name)
             if self.price is not None:
-                parts.append(f"{self.price:.2f} {self.currency or ''}".rstrip())
+                parts.append(QLocale().toCurrencyString(self.price, self.currency or ""))
             if self.sold_out:
-                parts.append(_tr("sold out"))
+                parts.append(QCoreApplication.translate("ResultsModel", "sold out"))
         else:
-            parts.append(self.category or _tr("untagged"))
+            parts.append(self.category or QCoreApplication.translate("ResultsModel", "untagged"))
             if self.color:
                 parts.append(self.color)
         if self.score is not None:
-            parts.append(f"{self.score:.2f}")
+            parts.append(match_label(self.score))
         return " · ".join(parts)
 
     def tooltip(self) -> str:
         lines = [self.name] if self.name else []
         if self.sku:
-            lines.append(_tr("SKU {sku}").format(sku=self.sku))
+            lines.append(QCoreApplication.translate("ResultsModel", "SKU {sku}").format(sku=self.sku))
         if self.sizes:
-            lines.append(_tr("Sizes: {sizes}").format(sizes=", ".join(self.sizes)))
+            lines.append(QCoreApplication.translate("ResultsModel", "Sizes: {sizes}").format(sizes=", ".join(self.sizes)))
         if self.photos:
-            lines.append(_tr("{count} more photo(s) of this product").format(count=len(self.photos)))
+            lines.append(QCoreApplication.translate("ResultsModel", "{count} more photo(s) of this product").format(count=len(self.photos)))
+        if self.score is not None:
+            lines.append(QCoreApplication.translate("ResultsModel", "Score {score} (above 0: closer than a typical item)").format(
+                score=QLocale().toString(self.score, "f", 2)))
         return "\n".join([*lines, Path(self.path).name, self.path])
 
 

@@ -12,8 +12,8 @@ import threading
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import QMargins, QPoint, Qt, QUrl, Signal
-from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication, QKeySequence, QShortcut
+from PySide6.QtCore import QLocale, QMargins, QPoint, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QAction, QDesktopServices, QDragEnterEvent, QDropEvent, QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -36,12 +36,14 @@ from desktop_app.core.platform.jobs import CancelToken
 from desktop_app.core.search.searcher import Searcher, SearchHit, SearchQuery
 from desktop_app.core.store.catalog import Catalog, ThreadCatalogs
 from desktop_app.ui.errors import show_error
-from desktop_app.ui.photo_input import PhotoInput
+from desktop_app.ui.operations import QueryOp
+from desktop_app.ui.photo_input import PhotoInput, accept_photo_drag
 from desktop_app.ui.results_model import THUMB_SIZE, ResultRow, ResultsModel
 from desktop_app.ui.workers import BackgroundRunner
 
 ANY = "Any"  # the combo boxes' "no filter" entry, kept as data while its text is translated
 MAX_PRICE = 1_000_000
+FOLLOW_DELAY_MS = 300  # a changed filter or photo searches again after this pause, so a few quick changes cost one search
 
 
 def rows_from_hits(hits: list[SearchHit], numbered: bool = False) -> list[ResultRow]:
@@ -79,12 +81,13 @@ def results_view(model: ResultsModel, parent: QWidget | None = None) -> QListVie
     return view
 
 
-def open_file(path: str) -> None:
-    QDesktopServices.openUrl(QUrl.fromLocalFile(path))
+def open_file(path: str) -> bool:
+    """False where no program here opens it (a machine without an image viewer): the caller says so."""
+    return QDesktopServices.openUrl(QUrl.fromLocalFile(path))
 
 
-def show_in_folder(path: str) -> None:
-    QDesktopServices.openUrl(QUrl.fromLocalFile(str(Path(path).parent)))
+def show_in_folder(path: str) -> bool:
+    return QDesktopServices.openUrl(QUrl.fromLocalFile(str(Path(path).parent)))
 
 
 class WarmSearcher:
@@ -126,6 +129,12 @@ class SearchPanel(QWidget):
         self._shop_request = 0
         self._results: list[ResultRow] = []  # the last search's, while a product's photos are shown instead
         self.last_error: BaseException | None = None
+        self.folder: Path | None = None  # the catalog sidebar's folder whose items are shown
+        self.setAcceptDrops(True)  # a photo dropped anywhere on the tab is the example photo
+        self._follow = QTimer(self)
+        self._follow.setSingleShot(True)
+        self._follow.setInterval(FOLLOW_DELAY_MS)
+        self._follow.timeout.connect(self.run_search)
 
         self.query = QLineEdit(placeholderText=self.tr("Describe what you are looking for, e.g. red summer dress -floral"))
         self.query.setClearButtonEnabled(True)
@@ -144,7 +153,19 @@ class SearchPanel(QWidget):
         self.view = results_view(self.model, self)
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.view.customContextMenuRequested.connect(self._menu)
-        self.view.doubleClicked.connect(lambda index: open_file(self.model.row_at(index).path))
+        self.view.doubleClicked.connect(lambda index: self.open_photo(self.model.row_at(index).path))
+        self.view.setSelectionMode(QListView.SelectionMode.ExtendedSelection)
+        for keys in ("Shift+F10", "Menu"):  # the keyboard's way to the item menu
+            QShortcut(QKeySequence(keys), self.view, activated=self.menu_for_current, context=Qt.ShortcutContext.WidgetShortcut)
+        self.folder_chip = QPushButton()
+        self.folder_chip.setObjectName("folderFilter")
+        self.folder_chip.setToolTip(self.tr("Only this folder's items; click to search everywhere again"))
+        self.folder_chip.clicked.connect(lambda: self.show_folder(None))
+        self.folder_chip.setVisible(False)
+        self.order = QComboBox()
+        self.order.addItem(self.tr("Newest first"), "newest")
+        self.order.addItem(self.tr("By name"), "name")
+        self.order.setToolTip(self.tr("The order of a listing without words or a photo"))
         self.set_categories(list(CATEGORIES))
 
         top = QHBoxLayout()
@@ -157,6 +178,8 @@ class SearchPanel(QWidget):
         filters.addWidget(QLabel(self.tr("Colour")))
         filters.addWidget(self.color)
         filters.addWidget(self.count)
+        filters.addWidget(self.order)
+        filters.addWidget(self.folder_chip)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addLayout(filters)
@@ -165,6 +188,37 @@ class SearchPanel(QWidget):
         layout.addWidget(self.view, 1)
         QShortcut(QKeySequence.StandardKey.Paste, self, activated=self._paste)
         self.refresh_shop()
+        # Results follow the query: a changed filter or photo searches again (the words on Enter).
+        for box in (self.category, self.color, self.size, self.order):
+            box.currentIndexChanged.connect(self.follow)
+        for spin in (self.min_price, self.max_price, self.count):
+            spin.valueChanged.connect(self.follow)
+        self.in_stock.toggled.connect(self.follow)
+        self.photo.changed.connect(self.follow)
+
+    def follow(self, *_changed: object) -> None:
+        """A filter or the photo changed: search again once the changes pause, if results are shown or asked for."""
+        if self._request or self.query.text().strip() or self.photo.path is not None:
+            self._follow.start()
+
+    def show_folder(self, folder: Path | None) -> None:
+        """A folder's items (the catalog sidebar's click), newest first; None searches everywhere again."""
+        self.folder = folder
+        self.folder_chip.setText(self.tr("Folder: {name} ✕").format(name=folder.name) if folder else "")
+        self.folder_chip.setVisible(folder is not None)
+        if folder is not None:
+            self.query.clear()
+            self.photo.blockSignals(True)
+            self.photo.set_path(None)
+            self.photo.blockSignals(False)
+        self._follow.stop()
+        self.run_search()
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        accept_photo_drag(event)
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        self.photo.take_drop(event)
 
     def _build_shop_filters(self) -> None:
         """In stock, a price range and a size: shown once the shop has imported its products."""
@@ -222,7 +276,9 @@ class SearchPanel(QWidget):
             image=self.photo.path,
             categories=[] if category == ANY else [category],
             colors=[] if color == ANY else [color],
+            folder=self.folder,
             k=self.count.value(),
+            order=self.order.currentData(),
             in_stock=shop and self.in_stock.isChecked(),
             min_price=low if shop and low > 0 else None,
             max_price=high if shop and high > 0 else None,
@@ -230,13 +286,12 @@ class SearchPanel(QWidget):
         )
 
     def run_search(self) -> None:
+        """Words, a photo, or neither: then the items the filters (and the folder) let through are listed."""
+        self._follow.stop()
         query = self.current_query()
-        if query.text is None and query.image is None:
-            self.status.setText(self.tr("Type a few words or add an example photo."))
-            return
         self._request += 1
         request = self._request
-        self.status.setText(self.tr("Searching… (the first search loads the BLIP-2 model)"))
+        self.status.setText(self.tr("Listing…") if query.browsing else self.tr("Searching… (the first search loads the BLIP-2 model)"))
         worker = self.runner.run(functools.partial(self.warm.search, query), lane="search")
         worker.result.connect(lambda hits: self._show(request, hits))
         worker.error.connect(lambda exc: self._failed(request, exc))
@@ -246,8 +301,7 @@ class SearchPanel(QWidget):
             return
         self._results = rows_from_hits(hits)
         self.model.set_rows(self._results)
-        self.status.setText(self.tr("{count} found.").format(count=len(hits)) if hits else
-                            self.tr("Nothing found: try other words or fewer filters."))
+        self.status.setText(self._shown_text(len(hits)) if hits else self.tr("Nothing found: try other words or fewer filters."))
         self.searched.emit(len(hits))
 
     def _failed(self, request: int, exc: BaseException) -> None:
@@ -271,7 +325,12 @@ class SearchPanel(QWidget):
 
     def show_results(self) -> None:
         self.model.set_rows(self._results)
-        self.status.setText(self.tr("{count} found.").format(count=len(self._results)))
+        self.status.setText(self._shown_text(len(self._results)))
+
+    def _shown_text(self, count: int) -> str:
+        """"Show" caps the results, so the count says what is shown, not what matched."""
+        return self.tr("{count} shown (at most {cap}; raise Show for more).").format(
+            count=QLocale().toString(count), cap=QLocale().toString(self.count.value()))
 
     def _paste(self) -> None:
         clipboard = QGuiApplication.clipboard()
@@ -289,37 +348,77 @@ class SearchPanel(QWidget):
             return
         self.context_menu(self.model.row_at(index)).popup(self.view.viewport().mapToGlobal(point))
 
+    def menu_for_current(self) -> QMenu | None:
+        index = self.view.currentIndex()
+        if not index.isValid():
+            return None
+        menu = self.context_menu(self.model.row_at(index))
+        menu.popup(self.view.viewport().mapToGlobal(self.view.visualRect(index).center()))
+        return menu
+
+    def open_photo(self, path: str) -> None:
+        if not open_file(path):
+            self._no_program(path)
+
+    def show_photo_folder(self, path: str) -> None:
+        if not show_in_folder(path):
+            self._no_program(str(Path(path).parent))
+
+    def _no_program(self, path: str) -> None:
+        self.status.setText(self.tr("No program here could open {path}. Open it from your file manager, or install an image"
+                                    " viewer.").format(path=path))
+
     def context_menu(self, row: ResultRow) -> QMenu:
         menu = QMenu(self)
-        menu.addAction(self.tr("Open"), lambda: open_file(row.path))
-        menu.addAction(self.tr("Show in folder"), lambda: show_in_folder(row.path))
+        menu.addAction(self.tr("Open"), lambda: self.open_photo(row.path))
+        menu.addAction(self.tr("Show in folder"), lambda: self.show_photo_folder(row.path))
         menu.addAction(self.tr("Find similar"), lambda: self.find_similar(row.path))
         if row.photos:
             menu.addAction(self.tr("All photos of this product (%n more)", "", len(row.photos)), lambda: self.show_product_photos(row))
         if self.model.rows() != self._results:
             menu.addAction(self.tr("Back to the results"), self.show_results)
-        correct = menu.addMenu(self.tr("Correct category"))
+        paths = self.selected_paths(row)
+        several = len(paths) > 1
+        correct = menu.addMenu(self.tr("Correct category of {count} items").format(count=len(paths)) if several
+                               else self.tr("Correct category"))
         shown = [self.category.itemData(i) for i in range(1, self.category.count())]  # the catalog's, the shop's own too
         for category in dict.fromkeys([*CATEGORIES, *shown]):
-            action = QAction(category, correct, checkable=True, checked=category == row.category)
-            action.triggered.connect(lambda _=False, c=category: self.correct(row.path, c))
+            action = QAction(category, correct, checkable=True, checked=not several and category == row.category)
+            action.triggered.connect(lambda _=False, c=category: self.correct(paths, {"category": c}))
             correct.addAction(action)
+        colours = menu.addMenu(self.tr("Correct colour of {count} items").format(count=len(paths)) if several
+                               else self.tr("Correct colour"))
+        for colour in COLORS:
+            action = QAction(colour, colours, checkable=True, checked=not several and colour == row.color)
+            action.triggered.connect(lambda _=False, c=colour: self.correct(paths, {"color": c}))
+            colours.addAction(action)
         return menu
 
-    def correct(self, path: str, category: str) -> None:
-        worker = self.runner.run(self.catalogs.bound(correct_tags), path, {"category": category}, lane="store")
-        worker.result.connect(lambda _: self._corrected(path, category))
-        worker.error.connect(self._correct_failed)
+    def selected_paths(self, row: ResultRow) -> list[str]:
+        """The selected items when the clicked one is among them (a correction for several at once), else that one."""
+        selected = [self.model.row_at(index).path for index in self.view.selectionModel().selectedIndexes()]
+        return selected if row.path in selected else [row.path]
+
+    def correct(self, paths: list[str], changes: dict[str, str]) -> None:
+        QueryOp(parent=self, op=self.catalogs.bound(correct_tags), args=(list(paths), dict(changes)), lane="store",
+                success=lambda _count: self._corrected(paths, changes), failure=self._correct_failed).run_in_background(self.runner)
 
     def _correct_failed(self, exc: BaseException) -> None:
         self.last_error = exc
-        show_error(self, exc, self.tr("Correct category"))
+        show_error(self, exc, self.tr("Correction"))
 
-    def _corrected(self, path: str, category: str) -> None:
-        self._results = [replace(r, category=category) if r.path == path else r for r in self._results]
-        self.model.set_rows([replace(r, category=category) if r.path == path else r for r in self.model.rows()])
-        self.status.setText(self.tr("Saved: {name} is now {category}. Re-indexing keeps your correction.").format(
-            name=Path(path).name, category=category))
+    def _corrected(self, paths: list[str], changes: dict[str, str]) -> None:
+        chosen = set(paths)
+        fields = {"category": changes["category"]} if "category" in changes else {}
+        if "color" in changes:
+            fields["color"] = changes["color"]
+        self._results = [replace(r, **fields) if r.path in chosen else r for r in self._results]
+        self.model.set_rows([replace(r, **fields) if r.path in chosen else r for r in self.model.rows()])
+        what = ", ".join(changes.values())
+        self.status.setText(
+            self.tr("Saved: {name} is now {what}. Re-indexing keeps your correction.").format(name=Path(paths[0]).name, what=what)
+            if len(paths) == 1 else
+            self.tr("Saved: {count} items are now {what}. Re-indexing keeps your correction.").format(count=len(paths), what=what))
         self.catalog_changed.emit()
 
     def shutdown(self) -> None:

@@ -6,6 +6,10 @@ id are dropped, so a slow old answer can never write into a new one. Tokens are 
 view is told at most every 50 ms, because repainting a growing document per token freezes it; the
 other events (classified, items found, chat opened) are passed on as they come, as data for the
 panel to apply on the UI thread.
+
+A producer that raised instead of ending with `Failed` (it could not even start: a model missing, a
+catalog that cannot open) ends its stream with a `Failed` that keeps the typed error, as the assistant's own
+`Failed` does, so the panel's error box can offer the fix the error names.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from desktop_app.core.agents.assistant import AssistantEvent
 from desktop_app.core.agents.llm_runtime import Done, Failed, Token
+from desktop_app.core.platform.errors import UserError
 from desktop_app.core.platform.jobs import CancelToken
 from desktop_app.ui.errors import error_text
 from desktop_app.ui.workers import BackgroundRunner, Worker
@@ -93,6 +98,6 @@ class AdviceStream(QObject):
 
 
 def _failure(exc: BaseException) -> Failed:
-    """A producer that raised instead of ending with Failed (it could not even start): its sentence and what to do."""
+    """The end of a producer that raised: its sentence and what to do, and the typed error itself."""
     message, hint, details = error_text(exc)
-    return Failed(f"{message} {hint}".strip(), details)
+    return Failed(f"{message} {hint}".strip(), details, exc if isinstance(exc, UserError) else None)

@@ -48,7 +48,8 @@ def test_ask_json_searches_each_category_for_its_count(catalog: Catalog, gemma_g
 def test_ask_streams_the_items_then_the_text(catalog: Catalog, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(_ask(catalog, "Busco unos pantalones")) == 0
     out = capsys.readouterr().out
-    assert out.startswith("#1: ") and "pants" in out.splitlines()[0] and "no instruction-tuned model is set up" in out
+    assert out.startswith("#1: ") and "pants" in out.splitlines()[0] and "No stylist model is set up" in out
+    assert out.rstrip().endswith("(or pass --llm FILE).")  # the CLI's own way to a stylist, after the core's notice
 
 
 def test_ask_with_a_bad_model_is_one_clear_error(catalog: Catalog, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -133,7 +133,7 @@ def test_the_default_stylist_saves_the_turn_and_the_chat_goes_on(photos: Indexed
     chat_id = next(e.chat_id for e in first if isinstance(e, ChatOpened))
     items = next(e for e in first if isinstance(e, ItemsFound)).style_items()
     notice = "".join(e.text for e in first if isinstance(e, Token))
-    assert isinstance(first[-1], Done) and "no instruction-tuned model is set up" in notice
+    assert first[-1] == Done("no_model", 0, "none") and "No stylist model is set up" in notice
     saved = handle.chats.messages(chat_id)
     assert [(m.role, m.status) for m in saved] == [("user", "complete"), ("assistant", "complete")]
     assert saved[0].content == "a pair of shoes" and saved[0].items == [i.to_json() for i in items]

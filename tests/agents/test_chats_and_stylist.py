@@ -60,9 +60,9 @@ def test_a_base_model_says_so_and_shows_the_items(gemma_gguf: Path, chats: ChatS
     stylist = Stylist(LocalLLM(gemma_gguf), chats)
     chat = chats.create_chat()
     chunks = list(stylist.advise("two shirts", ITEMS, chat_id=chat))
-    assert len(chunks) == 2 and isinstance(chunks[0], Token) and isinstance(chunks[1], Done)
+    assert len(chunks) == 2 and isinstance(chunks[0], Token) and chunks[1] == Done("no_model", 0, stylist.llm.name)
     text = chunks[0].text
-    assert "base model" in text and "instruction-tuned" in text and "gemma-3-1b-it" in text
+    assert "base model" in text and "instruction-tuned" in text and "Gemma 3 1B-it" in text
     assert "#1: white shirt (linen-shirt.jpg" in text and "#2: navy pants" in text
     assert not stylist.can_advise and stylist.model_name is None and not stylist.llm.loaded  # never loaded to make noise
     assert [m.role for m in chats.messages(chat)] == ["user", "assistant"]
@@ -70,8 +70,9 @@ def test_a_base_model_says_so_and_shows_the_items(gemma_gguf: Path, chats: ChatS
 
 def test_no_stylist_model_says_how_to_get_one() -> None:
     (token, done) = list(Stylist(None).advise("a hat", ITEMS[:1]))
-    assert isinstance(token, Token) and "no instruction-tuned model is set up" in token.text and "#1:" in token.text
-    assert done == Done("stop", 0, "none")
+    assert isinstance(token, Token) and "No stylist model is set up" in token.text and "#1:" in token.text
+    assert "Gemma 3 1B-it" in token.text and "fashion-assistant" not in token.text and "--llm" not in token.text
+    assert done == Done("no_model", 0, "none")
 
 
 def test_stop_mid_stream_is_saved_as_cancelled_and_the_chat_goes_on(chat_llm: LocalLLM, chats: ChatStore) -> None:

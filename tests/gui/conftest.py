@@ -44,6 +44,14 @@ def open_window(qtbot, context: AppContext) -> Iterator[MainWindow]:
     assert runner.shutdown(60.0)
 
 
+def index_folder(qtbot, window: MainWindow, folder: Path) -> None:
+    """Index `folder` from the window, as its Add folder does, and wait until the run ended and the counts are in."""
+    assert window.catalog.start_index([folder]) is not None
+    with qtbot.waitSignal(window.catalog.index_finished, timeout=120_000):
+        pass
+    qtbot.waitUntil(lambda: window.catalog.index_worker is None and window.catalog.stats.items > 0, timeout=120_000)
+
+
 @pytest.fixture
 def window(qtbot, context: AppContext) -> Iterator[MainWindow]:
     yield from open_window(qtbot, context)

@@ -12,18 +12,13 @@ from desktop_app.core.agents.assistant import Assistant
 from desktop_app.core.agents.llm_runtime import Done, Token
 from desktop_app.core.platform.jobs import CancelToken
 from desktop_app.ui.assistant_panel import AssistantPanel
+from tests.gui.conftest import index_folder
 
 pytestmark = pytest.mark.slow
 
 
-def _index(qtbot, window, folder: Path) -> None:
-    with qtbot.waitSignal(window.catalog.index_finished, timeout=120_000):
-        window.catalog.start_index([folder])
-    qtbot.waitUntil(lambda: bool(window.catalog.stats and window.catalog.stats.items), timeout=120_000)
-
-
 def test_ask_shows_chips_numbered_cards_and_the_honest_base_model_answer(qtbot, window, photo_folder: Path) -> None:
-    _index(qtbot, window, photo_folder)
+    index_folder(qtbot, window, photo_folder)
     window.tabs.setCurrentWidget(window.assistant)
     window.assistant.request.setText("I need two shirts and a pair of shoes for a wedding")
     with qtbot.waitSignal(window.assistant.answered, timeout=180_000) as answer:
@@ -60,7 +55,7 @@ class _StreamsUntilStopped:
 
 
 def test_stop_mid_stream_keeps_what_was_written(qtbot, window, photo_folder: Path) -> None:
-    _index(qtbot, window, photo_folder)
+    index_folder(qtbot, window, photo_folder)
     stylist = _StreamsUntilStopped()
     assistant = AssistantPanel(  # a panel like the window's, on its runner, search tab and handles, with the scripted stylist
         window.context, window.runner, window.search, catalogs=window.catalogs,

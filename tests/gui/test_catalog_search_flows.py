@@ -9,15 +9,9 @@ import pytest
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QMessageBox
 
+from tests.gui.conftest import index_folder
+
 pytestmark = pytest.mark.slow
-
-
-def _index(qtbot, window, folder: Path) -> None:
-    worker = window.catalog.start_index([folder])
-    assert worker is not None
-    with qtbot.waitSignal(window.catalog.index_finished, timeout=120_000):
-        pass
-    qtbot.waitUntil(lambda: window.catalog.stats is not None and window.catalog.stats.items > 0, timeout=120_000)
 
 
 def _search(qtbot, window) -> None:
@@ -26,7 +20,7 @@ def _search(qtbot, window) -> None:
 
 
 def test_add_folder_index_and_search_by_words_and_photo(qtbot, window, photo_folder: Path) -> None:
-    _index(qtbot, window, photo_folder)
+    index_folder(qtbot, window, photo_folder)
     stats = window.catalog.stats
     assert stats.items == 6
     assert set(stats.categories) == {"shoes", "shirt", "pants"}
@@ -52,14 +46,14 @@ def test_add_folder_index_and_search_by_words_and_photo(qtbot, window, photo_fol
 
 
 def test_correct_a_category_and_it_survives_a_rescan(qtbot, window, photo_folder: Path) -> None:
-    _index(qtbot, window, photo_folder)
+    index_folder(qtbot, window, photo_folder)
     photo = sorted((photo_folder / "shirt").glob("*.jpg"))[0]
     window.search.query.setText("shirt")
     _search(qtbot, window)
     target = next(row for row in window.search.model.rows() if Path(row.path).name == photo.name)
     window.search.last_error = None
     with qtbot.waitSignal(window.search.catalog_changed, timeout=120_000):
-        window.search.correct(target.path, "jersey")
+        window.search.correct([target.path], {"category": "jersey"})
         qtbot.waitUntil(lambda: window.search.last_error is not None or "Saved" in window.search.status.text(), timeout=120_000)
         assert window.search.last_error is None
     assert next(r for r in window.search.model.rows() if r.path == target.path).category == "jersey"
@@ -71,7 +65,7 @@ def test_correct_a_category_and_it_survives_a_rescan(qtbot, window, photo_folder
 
 
 def test_a_bad_query_photo_shows_a_message_not_a_traceback(qtbot, window, photo_folder: Path, tmp_path: Path) -> None:
-    _index(qtbot, window, photo_folder)
+    index_folder(qtbot, window, photo_folder)
     bad = tmp_path / "not-a-photo.jpg"
     bad.write_text("hello", encoding="utf-8")
     window.search.photo.set_path(bad)
@@ -114,7 +108,7 @@ def test_event_loop_never_lags_over_200_ms_while_indexing(qtbot, window, product
     timer.timeout.connect(tick)
     timer.start()
     try:
-        _index(qtbot, window, product_photos)
+        index_folder(qtbot, window, product_photos)
     finally:
         timer.stop()
     assert len(lags) >= 10, "the timer must have run during indexing"

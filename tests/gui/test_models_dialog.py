@@ -108,7 +108,7 @@ def test_the_bundled_model_shows_as_available_in_use_and_sized(qtbot, app_contex
     qtbot.waitUntil(lambda: len(dialog.rows) == 2, timeout=10_000)
     line = [row.name for row in dialog.rows].index("gemma-3-270m")
     cells = [dialog.table.item(line, column).text() for column in range(dialog.table.columnCount())]
-    assert cells[3] == "ships with the app" and cells[4] == "classifier" and cells[2].endswith("MB")
+    assert cells[3] == "installed (bundled)" and cells[4] == "classifier" and cells[2].endswith("MB")
     assert runner.shutdown(10.0)
 
 

@@ -186,7 +186,7 @@ def _fake_bundle(root: Path) -> Path:
         (internal / name).parent.mkdir(parents=True, exist_ok=True)
         (bundle / name).write_text("#!/bin/sh\n")
     for needed in ("resources/prompts/x.txt", "desktop_app/core/store/migrations/0001_catalog_meta.sql", "llama_cpp/lib/libllama.so",
-                   "sqlite_vec/vec0.so", "PySide6/QtCore.abi3.so", "PySide6/Qt/lib/libQt6Core.so.6"):
+                   "sqlite_vec/vec0.so", "PySide6/QtCore.abi3.so", "PySide6/Qt/lib/libQt6Core.so.6", *check_bundle.TRANSLATIONS):
         (internal / needed).parent.mkdir(parents=True, exist_ok=True)
         (internal / needed).write_bytes(needed.encode())
     (internal / "models").mkdir()

@@ -52,7 +52,7 @@ def test_reimport_updates_prices_and_stock_discontinues_and_keeps_corrections(ca
     tee, skirt = catalog.products.get("basic-tee"), catalog.products.get("midi-skirt")
     assert tee is not None and skirt is not None and tee.category == "t-shirt"
     # The owner corrects a photo's colour and the skirt's category; a re-import must not undo either.
-    correct_tags(catalog, str(tmp_path / "shop" / "tee.jpg"), {"color": "red"})
+    correct_tags(catalog, [str(tmp_path / "shop" / "tee.jpg")], {"color": "red"})
     with catalog.transaction():
         catalog.products.correct_category(skirt.id, "dress")
 

@@ -33,6 +33,7 @@ from desktop_app.core.agents.stylist import StyleItem, open_stylist
 from desktop_app.core.catalog.vocabulary import catalog_vocabulary
 from desktop_app.core.models.terms import ModelTermsNotAcceptedError
 from desktop_app.core.platform.errors import UserError
+from desktop_app.core.platform.i18n import _
 from desktop_app.core.platform.jobs import Cancelled, CancelToken
 from desktop_app.core.search.searcher import Searcher, SearchHit, SearchQuery
 from desktop_app.core.store.catalog import Catalog
@@ -130,10 +131,10 @@ class Assistant:
             raise
         except UserError as exc:
             log.error("%s | %s", exc.user_text(), exc.detail)
-            yield Failed(exc.user_text(), exc.detail)
+            yield Failed(exc.user_text(), exc.detail, exc)
         except Exception as exc:
             log.exception("The assistant failed")
-            yield Failed("The assistant stopped with an unexpected error; see the log for details.",
+            yield Failed(_("The assistant stopped with an unexpected error; see the log for details."),
                          "".join(traceback.format_exception(exc)))
 
     def _steps(self, request: str, photo: Path | None, chat_id: int | None, cancel: CancelToken,

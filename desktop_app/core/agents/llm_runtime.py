@@ -47,7 +47,8 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from desktop_app.core.models.gguf import BadModelFileError, GGUFInfo, read_gguf_info
 from desktop_app.core.platform.child_process import ChildDied, run_in_child
-from desktop_app.core.platform.errors import UserError
+from desktop_app.core.platform.errors import Fix, UserError
+from desktop_app.core.platform.i18n import _
 from desktop_app.core.platform.jobs import Cancelled, CancelToken
 
 if TYPE_CHECKING:
@@ -73,7 +74,7 @@ class Token:
 
 @dataclass(frozen=True)
 class Done:
-    reason: Literal["stop", "length", "cancelled"]
+    reason: Literal["stop", "length", "cancelled", "no_model"]  # no_model: the stylist had none that can advise
     n_tokens: int
     model: str
 
@@ -82,6 +83,8 @@ class Done:
 class Failed:
     user_message: str
     detail: str = ""
+    # The typed error behind it, when there is one: a face shows its own way to fix it (the window's button for `fix`).
+    error: UserError | None = None
 
 
 Chunk = Token | Done | Failed
@@ -166,9 +169,9 @@ def check_loads_in_child(path: Path, n_ctx: int = 256) -> None:
     if not detail:
         return
     raise BadModelFileError(
-        f"{path.name} could not be loaded by llama.cpp.",
-        "The file may be damaged, or made for a newer llama.cpp: download it again or choose another GGUF.",
-        f"{path}: {detail}",
+        _("{file} could not be loaded by llama.cpp.").format(file=path.name),
+        _("The file may be damaged, or made for a newer llama.cpp: download it again or choose another GGUF."),
+        f"{path}: {detail}", fix=Fix.MODELS,
     )
 
 
@@ -230,9 +233,9 @@ class LocalLLM:
             )
         except (ValueError, RuntimeError) as exc:
             raise LLMError(
-                f"The model {self.path.name} could not be loaded.",
-                "The file may be damaged or need a newer version of the app; try another GGUF.",
-                f"{self.path}: {exc}",
+                _("The model {file} could not be loaded.").format(file=self.path.name),
+                _("The file may be damaged or need a newer version of the app; try another GGUF."),
+                f"{self.path}: {exc}", fix=Fix.MODELS,
             ) from exc
         log.info("Loaded %s (%s, n_ctx=%d, chat template: %s)", info.name, self.path, n_ctx, self.has_chat_template)
         return llama
@@ -254,7 +257,7 @@ class LocalLLM:
         with self._call_lock:
             tokens = self._prompt_tokens(llama, prompt)
             if len(tokens) >= llama.n_ctx():
-                raise LLMError("The request is too long for the model.", "Shorten it and ask again.",
+                raise LLMError(_("The request is too long for the model."), _("Shorten it and ask again."),
                                f"{len(tokens)} prompt tokens, context {llama.n_ctx()}")
             started = time.perf_counter()
             _feed(llama, tokens)
@@ -348,7 +351,7 @@ def _greedy(llama: Any, grammar: _Grammar | None, max_tokens: int) -> list[int]:
     vocab = llama_cpp.llama_model_get_vocab(llama.model)
     n_vocab = llama.n_vocab()
     answer: list[int] = []
-    for _ in range(max_tokens):
+    for _step in range(max_tokens):
         if answer:
             llama.eval(answer[-1:])
         logits = np.ctypeslib.as_array(llama_cpp.llama_get_logits_ith(llama.ctx, -1), shape=(n_vocab,))
@@ -371,7 +374,7 @@ class _Grammar:
         self._sampler = llama_cpp.llama_sampler_init_grammar(llama_cpp.llama_model_get_vocab(llama.model), gbnf.encode("utf-8"),
                                                              b"root")
         if not self._sampler:
-            raise LLMError("The answer format could not be prepared for the model.", "Report this with the log file.", gbnf)
+            raise LLMError(_("The answer format could not be prepared for the model."), _("Report this with the log file."), gbnf)
         self.every_token = every_token
         self.refused = 0
 
@@ -399,7 +402,7 @@ class _Grammar:
                     return found
         found = self._best_allowed(logits, np.arange(n))
         if found is None:
-            raise LLMError("The model could not finish its answer in the required format.", "Try again.",
+            raise LLMError(_("The model could not finish its answer in the required format."), _("Try again."),
                            "the grammar allows no next token")
         return found
 
@@ -435,9 +438,9 @@ def guarded(chunks: Iterator[Chunk], model: str) -> Iterator[Chunk]:
         yield Failed(exc.user_text(), exc.detail)
     except Exception as exc:
         log.exception("The model failed while answering")
-        yield Failed("The model stopped with an unexpected error; see the log for details.", "".join(traceback.format_exception(exc)))
+        yield Failed(_("The model stopped with an unexpected error; see the log for details."), "".join(traceback.format_exception(exc)))
     else:
-        yield Failed("The model's answer ended unexpectedly.", "the stream ended without a Done chunk")
+        yield Failed(_("The model's answer ended unexpectedly."), "the stream ended without a Done chunk")
     finally:
         close = getattr(chunks, "close", None)
         if close is not None:

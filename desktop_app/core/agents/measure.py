@@ -39,6 +39,7 @@ from desktop_app.core.models.registry import (
 )
 from desktop_app.core.platform.app_context import AppContext
 from desktop_app.core.platform.child_process import run_in_child
+from desktop_app.core.platform.i18n import _
 from desktop_app.core.platform.jobs import CancelToken, Progress, no_progress
 from desktop_app.core.platform.logs import configure_logging
 from desktop_app.core.platform.resources import resource_path
@@ -143,7 +144,8 @@ def _candidates(context: AppContext, names: Sequence[str]) -> list[_Candidate]:
     for name in wanted:
         model = installed_or_explain(name, registry, manifest)
         if model.format != "gguf":
-            raise InvalidModelError(f"{model.name} is not a language model.", "Only GGUF models (classifier, stylist) are measured.")
+            raise InvalidModelError(_("{name} is not a language model.").format(name=model.name),
+                                    _("Only GGUF models (classifier, stylist) are measured."))
         path = Path(model.location)
         found.append(_Candidate(model.name, path, model.size_bytes, tuple(model_roles(model, manifest)),
                                 read_gguf_info(path).instruction_tuned))

@@ -3,8 +3,10 @@
 It takes a plain list of items (number, category, colour, file name, score, and for a shop's product its
 name, price and the sizes in stock), so it is driven the same way by `ask`, the GUI and tests, with or
 without a catalog, and advice can say "the Oxford shirt (#2, 45 EUR, in M and L)". Only an instruction-tuned GGUF (one with a
-chat template) gets to write advice; with a base model, or none, the stylist says so plainly, says how
-to get a better model, and lists the items with their tags instead of generating noise.
+chat template) gets to write advice; with a base model, or none, the stylist says so plainly, in words
+that fit the window and the terminal alike, names the models that give advice, lists the items with their
+tags instead of generating noise, and ends with `Done("no_model")` so each face adds how it sets one up
+(the window a button to Models, the CLI the commands).
 
 With a `ChatStore` and a chat id, earlier turns are replayed to the model, and the request and the
 answer (complete, cancelled or failed) are saved to the catalog file.
@@ -21,6 +23,7 @@ from typing import Any
 
 from desktop_app.core.agents.llm_runtime import Chunk, Done, Failed, LoadOptions, LocalLLM, Prompt, Token, guarded
 from desktop_app.core.platform.app_context import AppContext
+from desktop_app.core.platform.i18n import N_, _
 from desktop_app.core.platform.jobs import CancelToken
 from desktop_app.core.platform.resources import prompt_text
 from desktop_app.core.store.chat_store import ChatMessage, ChatStore, Status
@@ -48,18 +51,21 @@ class StyleItem:
     sizes: tuple[str, ...] = field(default_factory=tuple)  # in stock
     in_stock: bool | None = None
 
-    def describe(self) -> str:
-        tags = " ".join(t for t in (self.color, self.category) if t) or "untagged item"
+    def describe(self, *, for_people: bool = False) -> str:
+        """One line per item: in English for the model's prompt, in the user's language `for_people`."""
+        word = _ if for_people else str
+        tags = " ".join(t for t in (self.color, self.category) if t) or word(N_("untagged item"))
+        match = word(N_("match {score}")).format(score=f"{self.score:.2f}")
         if self.name is None:
-            return f"#{self.number}: {tags} ({self.file_name}, match {self.score:.2f})"
+            return f"#{self.number}: {tags} ({self.file_name}, {match})"
         details = [f'"{self.name}"']
         if self.price is not None:
             details.append(f"{self.price:.2f} {self.currency or ''}".rstrip())
         if self.sizes:
-            details.append("sizes in stock " + ", ".join(self.sizes))
+            details.append(word(N_("sizes in stock {sizes}")).format(sizes=", ".join(self.sizes)))
         if self.in_stock is False:
-            details.append("sold out")
-        return f"#{self.number}: {tags}, {', '.join(details)} ({self.file_name}, match {self.score:.2f})"
+            details.append(word(N_("sold out")))
+        return f"#{self.number}: {tags}, {', '.join(details)} ({self.file_name}, {match})"
 
     def to_json(self) -> dict[str, Any]:
         raw = asdict(self)
@@ -67,8 +73,10 @@ class StyleItem:
         return raw
 
 
-def items_text(items: Sequence[StyleItem]) -> str:
-    return "\n".join(item.describe() for item in items) if items else "(nothing was found)"
+def items_text(items: Sequence[StyleItem], *, for_people: bool = False) -> str:
+    if not items:
+        return _("(nothing was found)") if for_people else "(nothing was found)"
+    return "\n".join(item.describe(for_people=for_people) for item in items)
 
 
 def build_prompt(request: str, items: Sequence[StyleItem], image: Path | None = None,
@@ -92,8 +100,18 @@ def _answered_turns(history: Sequence[ChatMessage]) -> list[tuple[ChatMessage, C
             if q.role == "user" and a.role == "assistant" and a.status == "complete"]
 
 
-def no_advice_text(items: Sequence[StyleItem], model: str | None, reason: str) -> str:
-    return prompt_text("stylist_no_model.txt").format(model=model or "no stylist model", reason=reason, items=items_text(items))
+def no_advice_text(items: Sequence[StyleItem], model: str | None) -> str:
+    """The honest notice when nothing can write advice: why, which models can, and the items found. It names no
+    command and no menu, as the window and the CLI each say how to set a model up after `Done("no_model")`."""
+    if model is None:
+        why = _("No stylist model is set up, so there is no styling advice here.")
+    else:
+        why = _("{model} cannot give styling advice: it is a base model, not an instruction-tuned one (its file has no"
+                " chat template), and anything it wrote here would be noise rather than advice.").format(model=model)
+    which = _("An instruction-tuned model gives advice once it is set up as the stylist: Gemma 3 1B-it is quick,"
+              " Gemma 3 4B-it gives better advice.")
+    found = _("Meanwhile, here is what the search found for your request:")
+    return f"{why}\n{which}\n{found}\n{items_text(items, for_people=True)}"
 
 
 class Stylist:
@@ -112,19 +130,14 @@ class Stylist:
     def model_name(self) -> str | None:
         return self.llm.name if self.can_advise and self.llm is not None else None
 
-    def _why_not(self) -> str:
-        if self.llm is None:
-            return "no instruction-tuned model is set up for advice"
-        return "it is a base model, not an instruction-tuned one (its file has no chat template)"
-
     def _source(self, request: str, items: Sequence[StyleItem], image: Path | None, history: Sequence[ChatMessage],
                 cancel: CancelToken | None) -> Iterator[Chunk]:
         if self.can_advise and self.llm is not None:  # reading the header may raise: guarded() makes that a Failed
             yield from self.llm.stream(build_prompt(request, items, image, history), max_tokens=self.max_tokens, cancel=cancel)
             return
         name = self.llm.name if self.llm is not None else None
-        yield Token(no_advice_text(items, name, self._why_not()))
-        yield Done("stop", 0, name or "none")
+        yield Token(no_advice_text(items, name))
+        yield Done("no_model", 0, name or "none")
 
     def advise(self, request: str, items: Sequence[StyleItem], *, image: Path | None = None, chat_id: int | None = None,
                cancel: CancelToken | None = None) -> Iterator[Chunk]:
@@ -143,6 +156,7 @@ class Stylist:
                 if isinstance(chunk, Token):
                     text.append(chunk.text)
                 elif isinstance(chunk, Done):
+                    # stop, length and no_model (the notice is a whole answer) are complete; the chat goes on after them
                     status, model = ("cancelled" if chunk.reason == "cancelled" else "complete"), chunk.model
                 elif isinstance(chunk, Failed):
                     status = "failed"

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from desktop_app.core.platform.errors import UserError
+from desktop_app.core.platform.i18n import _
 from desktop_app.core.platform.units import format_size
 
 if TYPE_CHECKING:
@@ -97,22 +98,22 @@ def _init_pil() -> None:
 def _sniff_non_image(head: bytes) -> str | None:
     """A reason for bytes that are plainly not a photo, before PIL guesses."""
     if not head:
-        return "the file is empty (0 bytes)"
+        return _("the file is empty (0 bytes)")
     if head.startswith(_MAGIC) or (head[:4] == b"RIFF" and head[8:12] == b"WEBP"):
         return None
     text = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if text.startswith((b"<!doctype html", b"<html", b"<head", b"<body")) or b"<html" in text[:512]:
-        return "this is a web page (HTML) saved with an image name, not an image"
+        return _("this is a web page (HTML) saved with an image name, not an image")
     if head[4:8] == b"ftyp" and head[8:12] in _HEIF_BRANDS and not heif_available():
-        return "a HEIC photo: install the optional pillow-heif package (pip install pillow-heif) to index HEIC photos"
+        return _("a HEIC photo: install the optional pillow-heif package (pip install pillow-heif) to index HEIC photos")
     if b"\x00" not in head[:1024]:
         try:
             head[:1024].decode("utf-8")
         except UnicodeDecodeError:
             return None
         if not text.startswith((b"<?xml", b"<svg")):
-            return "this is a text file with an image name, not an image"
-        return "an SVG or XML drawing, not a photo"
+            return _("this is a text file with an image name, not an image")
+        return _("an SVG or XML drawing, not a photo")
     return None
 
 
@@ -165,14 +166,14 @@ def decode_image(source: bytes | os.PathLike[str] | str, target: tuple[int, int]
     except UnreadableImage:
         raise
     except Image.DecompressionBombError as exc:
-        raise UnreadableImage("refused: the image declares more pixels than can be decoded safely (a decompression bomb?)",
+        raise UnreadableImage(_("refused: the image declares more pixels than can be decoded safely (a decompression bomb?)"),
                               detail=str(exc)) from exc
     except UnidentifiedImageError as exc:
-        raise UnreadableImage("not an image format this app can read", detail=str(exc)) from exc
+        raise UnreadableImage(_("not an image format this app can read"), detail=str(exc)) from exc
     except (OSError, SyntaxError, ValueError, IndexError, TypeError, EOFError) as exc:
         # PIL reports damage with many exception types depending on the plugin.
         text = str(exc).lower()
-        why = "the image is truncated (an incomplete copy or download?)" if "truncated" in text else "the image data is damaged"
+        why = _("the image is truncated (an incomplete copy or download?)") if "truncated" in text else _("the image data is damaged")
         raise UnreadableImage(why, detail=f"{type(exc).__name__}: {exc}") from exc
     if orientation in (5, 6, 7, 8):
         width, height = height, width
@@ -184,21 +185,22 @@ def read_file(path: Path) -> bytes:
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            raise UnreadableImage(f"the file is too large to be a photo ({format_size(size)})")
+            raise UnreadableImage(_("the file is too large to be a photo ({size})").format(size=format_size(size)))
         return path.read_bytes()
     except IsADirectoryError as exc:
-        raise UnreadableImage("this is a folder, not a file") from exc
+        raise UnreadableImage(_("this is a folder, not a file")) from exc
     except PermissionError as exc:
-        raise UnreadableImage("permission denied: the file cannot be read", transient=True) from exc
+        raise UnreadableImage(_("permission denied: the file cannot be read"), transient=True) from exc
     except FileNotFoundError as exc:
-        raise UnreadableImage("the file is gone (moved, or its drive unplugged?)", transient=True) from exc
+        raise UnreadableImage(_("the file is gone (moved, or its drive unplugged?)"), transient=True) from exc
     except OSError as exc:
-        raise UnreadableImage(f"the file cannot be read ({exc.strerror or exc})", transient=True) from exc
+        raise UnreadableImage(_("the file cannot be read ({reason})").format(reason=exc.strerror or exc), transient=True) from exc
 
 
 def _bomb_reason(width: int, height: int) -> str:
-    return (f"refused: {width}×{height} pixels ({width * height / 1e6:.0f} megapixels) would decode to more than the"
-            f" {MAX_PIXELS / 1e6:.0f}-megapixel limit (a decompression bomb, or a scan too large to index)")
+    return _("refused: {width}×{height} pixels ({megapixels} megapixels) would decode to more than the {limit}-megapixel limit"
+             " (a decompression bomb, or a scan too large to index)").format(
+        width=width, height=height, megapixels=f"{width * height / 1e6:.0f}", limit=f"{MAX_PIXELS / 1e6:.0f}")
 
 
 def thumbnail_path(content_hash: str, thumbnails_dir: Path) -> Path:

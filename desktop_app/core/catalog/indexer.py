@@ -36,7 +36,8 @@ from desktop_app.core.catalog.vocabulary import DEFAULT, Vocabulary, catalog_voc
 from desktop_app.core.embedding.blip2 import AGREEMENT_THRESHOLD, agreement
 from desktop_app.core.embedding.encoders import open_vision_encoder
 from desktop_app.core.platform.child_process import ChildDied, run_in_child
-from desktop_app.core.platform.errors import UserError, disk_full
+from desktop_app.core.platform.errors import Fix, UserError, disk_full
+from desktop_app.core.platform.i18n import _
 from desktop_app.core.platform.jobs import CancelToken, Progress, no_progress
 from desktop_app.core.store import db
 from desktop_app.core.store.catalog import Catalog, EncoderChoice
@@ -62,8 +63,8 @@ class BackendUnavailableError(UserError):
 
 
 def missing_onnxruntime() -> BackendUnavailableError:
-    return BackendUnavailableError("The fast (onnx) encoder needs onnxruntime, which is not installed.",
-                                   "Install it with `pip install 'fashion-assistant[fast]'`, or use --backend torch.")
+    return BackendUnavailableError(_("The fast (onnx) encoder needs onnxruntime, which is not installed."),
+                                   _("Install it with `pip install 'fashion-assistant[fast]'`, or use --backend torch."))
 
 
 @dataclass
@@ -206,11 +207,11 @@ def _prepare(found: scanner.FoundFile, known: frozenset[str], spec: PixelSpec, t
         return _Prepared(found, error=exc.message, transient=exc.transient)
     except OSError as exc:  # writing the thumbnail: a full disk stops the run, anything else is retried next time
         if exc.errno == errno.ENOSPC and thumbnails_dir is not None:
-            raise disk_full(thumbnails_dir, "the photos' thumbnails cannot be written there") from exc
-        return _Prepared(found, error=f"its thumbnail could not be written ({exc.strerror or exc})", transient=True)
+            raise disk_full(thumbnails_dir, _("the photos' thumbnails cannot be written there")) from exc
+        return _Prepared(found, error=_("its thumbnail could not be written ({reason})").format(reason=exc.strerror or exc), transient=True)
     except Exception as exc:  # one strange file must never stop a run of thousands
         log.warning("Unexpected error decoding %s", found.path, exc_info=True)
-        return _Prepared(found, error=f"could not be decoded ({type(exc).__name__}: {exc})")
+        return _Prepared(found, error=_("could not be decoded ({reason})").format(reason=f"{type(exc).__name__}: {exc}"))
 
 
 class _Rate:
@@ -224,8 +225,10 @@ class _Rate:
     def detail(self, current: str) -> str:
         elapsed = time.monotonic() - self.start
         rate = self.done / elapsed if elapsed > 0 and self.done else 0.0
-        eta = f", about {_duration((self.work - self.done) / rate)} left" if rate else ""
-        return f"{os.path.basename(current)} ({rate:.1f} photos/s{eta})"
+        if not rate:
+            return _("{file} ({rate} photos/s)").format(file=os.path.basename(current), rate=f"{rate:.1f}")
+        return _("{file} ({rate} photos/s, about {left} left)").format(
+            file=os.path.basename(current), rate=f"{rate:.1f}", left=_duration((self.work - self.done) / rate))
 
 
 def _duration(seconds: float) -> str:
@@ -349,7 +352,7 @@ class _Run:
             assert image_id is not None, "flush() embeds every photo the catalog lacks"
             item_id = store.put_item(found.path, folder_id, image_id, found.size, found.mtime_ns)
         store.forget_skipped([found.path])
-        corrections = {kind: value for kind in ("category", "color") if (value := store.correction_for(content_hash, kind))}
+        corrections = {kind: value for kind in ("category", "color") if (value := store.correction_for(content_hash, kind, found.path))}
         folder = tagging.folder_tags(found.path, found.root, self.vocabulary)
         auto = None
         if {*corrections, *(t.kind for t in folder)} != {"category", "color"}:
@@ -393,12 +396,12 @@ def resolve_roots(store: CatalogStore, roots: Sequence[str | os.PathLike[str]] |
         chosen = [scanner.normalise_path(r) for r in roots]
         for root in chosen:
             if not root.is_dir():
-                what = "is a file, not a folder" if root.exists() else "does not exist"
-                raise FolderNotFoundError(f"{root} {what}.", "Give the folder that holds your photos.")
+                message = _("{path} is a file, not a folder.") if root.exists() else _("{path} does not exist.")
+                raise FolderNotFoundError(message.format(path=root), _("Give the folder that holds your photos."))
         return chosen, []
     remembered = [path for _id, path in store.folders()]
     if not remembered:
-        raise FolderNotFoundError("No folders to index yet.", "Give a folder: `fashion-assistant index PATH`.")
+        raise FolderNotFoundError(_("No folders to index yet."), _("Give a folder: `fashion-assistant index PATH`."), fix=Fix.ADD_FOLDER)
     return [p for p in remembered if p.is_dir()], [str(p) for p in remembered if not p.is_dir()]
 
 
@@ -421,10 +424,10 @@ def index_folders(
     store = catalog.store
     folders, missing = resolve_roots(store, roots)
     folder_ids = _remember_folders(store, folders, models.identity, rebuild)
-    progress(0, None, "Looking for photos…")
+    progress(0, None, _("Looking for photos…"))
     found = scanner.scan(folders, cancel)
     indexed = store.indexed_files()
-    change = _what_changed(store, found, indexed, folders)
+    change = what_changed(store, found, indexed, folders)
     vanished_by_hash: dict[str, list[int]] = collections.defaultdict(list)
     for path in change.vanished:
         vanished_by_hash[indexed[path][3]].append(indexed[path][0])
@@ -437,7 +440,8 @@ def index_folders(
         for broken, reason in found.broken:  # a broken link or a failed stat: the cause is outside the file
             store.skip(broken.path, None, None, reason, transient=True)
         store.forget_skipped(change.vanished_skipped)
-    progress(state.done, total, f"{change.unchanged} unchanged, {len(change.to_read)} to read")
+    progress(state.done, total,
+             _("{unchanged} unchanged, {to_read} to read").format(unchanged=change.unchanged, to_read=len(change.to_read)))
     if change.to_read:
         _read_and_embed(run, state, change.to_read, frozenset(store.image_hashes()), decode_threads)
     leftover = [item_id for ids in vanished_by_hash.values() for item_id in ids]
@@ -447,7 +451,7 @@ def index_folders(
     run.report.removed = len(leftover)
     run.report.skipped = [entry for entry in store.skipped() if scanner.under(entry["path"], folders)]
     run.report.seconds = round(time.monotonic() - started, 3)
-    progress(total, total, "Done")
+    progress(total, total, _("Done"))
     return run.report
 
 
@@ -457,10 +461,13 @@ def _remember_folders(store: CatalogStore, folders: list[Path], identity: Embedd
         if rebuild:
             store.forget_model()
         store.use_model(identity)
+        store.purge_removed()
+        for root in folders:  # a removed folder added again: its kept photos are reused by content, never restored over it
+            store.forget_removed(root)
         return {root: store.add_folder(root) for root in folders}
 
 
-def _what_changed(store: CatalogStore, found: scanner.ScanResult, indexed: dict[str, tuple[int, int, int, str]],
+def what_changed(store: CatalogStore, found: scanner.ScanResult, indexed: dict[str, tuple[int, int, int, str]],
                   folders: list[Path]) -> scanner.ScanDiff:
     """The scan against the catalog; a file that is broken now is compared afresh, not as its old skip."""
     broken_paths = {f.path for f, _reason in found.broken}

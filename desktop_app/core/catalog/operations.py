@@ -14,9 +14,18 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from desktop_app.core.catalog import imaging, scanner
-from desktop_app.core.catalog.indexer import AGREEMENT_SAMPLE, IndexReport, ModelProvider, index_folders, missing_onnxruntime, resolve_roots
+from desktop_app.core.catalog.indexer import (
+    AGREEMENT_SAMPLE,
+    IndexReport,
+    ModelProvider,
+    index_folders,
+    missing_onnxruntime,
+    resolve_roots,
+    what_changed,
+)
 from desktop_app.core.platform.app_context import AppContext
-from desktop_app.core.platform.errors import UserError
+from desktop_app.core.platform.errors import Fix, UserError
+from desktop_app.core.platform.i18n import _
 from desktop_app.core.platform.jobs import CancelToken, Progress, no_progress
 from desktop_app.core.store.backup import backup_before
 from desktop_app.core.store.catalog import Catalog, CatalogStats
@@ -114,9 +123,11 @@ def prepare_fast_encoder(
         candidates = [Path(row.path) for row in rows.values()]
     sample = _sample_pixels(candidates, pixel_spec(resolved))
     if sample is None:
-        where = f"in {photos}" if photos is not None else "in the catalog yet"
-        raise NoSamplePhotosError(f"The fast encoder is checked on a few of your photos, and there are none {where}.",
-                                  "Pass --photos FOLDER, or simply index a folder: the first index prepares it.")
+        message = (_("The fast encoder is checked on a few of your photos, and there are none in {folder}.").format(folder=photos)
+                   if photos is not None
+                   else _("The fast encoder is checked on a few of your photos, and there are none in the catalog yet."))
+        raise NoSamplePhotosError(message, _("Pass --photos FOLDER, or simply index a folder: the first index prepares it."),
+                                  fix=Fix.ADD_FOLDER)
     vision = onnx_encoder.prepare(resolved, context.paths.prepared_dir, sample, progress=progress, cancel=cancel)
     return vision, onnx_encoder.prepare_text(resolved, context.paths.prepared_dir, progress=progress, cancel=cancel)
 
@@ -149,8 +160,27 @@ def forget_folder(catalog: Catalog, folder: Path) -> int:
         return catalog.store.remove_folder(folder)
 
 
-def correct_tags(catalog: Catalog, path: str, changes: dict[str, str]) -> None:
-    """A user's corrections ({"category": ..., "color": ...}); they follow the photo's content through re-indexing."""
+def restore_folder(catalog: Catalog, folder: Path) -> int:
+    """Undo `forget_folder`: the folder and its items come back with their vectors and tags; returns how many."""
     with catalog.transaction():
-        for kind, value in changes.items():
-            catalog.store.correct(path, kind, value)
+        return catalog.store.restore_folder(folder)
+
+
+def photos_left_to_index(catalog: Catalog, cancel: CancelToken | None = None) -> int:
+    """Photos in the catalog's folders that are new or changed since they were indexed (a run stopped by quitting or
+    cancelled leaves them): what "Resume indexing (N left)" offers. Reads file sizes and dates only, no photo."""
+    store = catalog.store
+    folders = [path for _id, path in store.folders() if path.is_dir()]
+    if not folders:
+        return 0
+    return len(what_changed(store, scanner.scan(folders, cancel), store.indexed_files(), folders).to_read)
+
+
+def correct_tags(catalog: Catalog, paths: Sequence[str], changes: dict[str, str]) -> int:
+    """A user's corrections ({"category": ..., "color": ...}) of one photo or several at once, all or none; they follow
+    each photo's content and its file through re-indexing. Returns how many photos were corrected."""
+    with catalog.transaction():
+        for path in paths:
+            for kind, value in changes.items():
+                catalog.store.correct(path, kind, value)
+    return len(paths)

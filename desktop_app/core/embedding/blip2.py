@@ -38,7 +38,8 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 
 from desktop_app.core.models.locator import find_blip2
-from desktop_app.core.platform.errors import ModelMissingError
+from desktop_app.core.platform.errors import Fix, ModelMissingError
+from desktop_app.core.platform.i18n import _
 from desktop_app.core.platform.paths import AppPaths
 from desktop_app.core.store.catalog_store import EmbeddingModel
 
@@ -79,7 +80,7 @@ def _weight_files(folder: Path) -> list[Path]:
 
 
 def _download_hint(spec: str) -> str:
-    return f"Download it with `fashion-assistant models download {spec}`, or give a local folder with --blip2 FOLDER."
+    return _("Download it with `fashion-assistant models download {spec}`, or give a local folder with --blip2 FOLDER.").format(spec=spec)
 
 
 def _looks_like_path(spec: str) -> bool:
@@ -113,14 +114,17 @@ def resolve_blip2(spec: str, paths: AppPaths, revision: str | None = None) -> Re
     status = find_blip2(spec, paths)
     if not status.found or status.location is None:
         if Path(spec).expanduser().is_dir():
-            raise ModelMissingError(status.hint)
+            raise ModelMissingError(status.hint, fix=Fix.MODELS)
         if _looks_like_path(spec):
-            raise ModelMissingError(f"The BLIP-2 model folder {spec} does not exist.", "Check the path given with --blip2.")
-        raise ModelMissingError(f"The BLIP-2 model {spec} is not on this machine (not in the local model cache).", _download_hint(spec))
+            raise ModelMissingError(_("The BLIP-2 model folder {spec} does not exist.").format(spec=spec),
+                                    _("Check the path given with --blip2."), fix=Fix.MODELS)
+        raise ModelMissingError(_("The BLIP-2 model {spec} is not on this machine (not in the local model cache).").format(spec=spec),
+                                _download_hint(spec), fix=Fix.MODELS)
     folder = Path(status.location)
     if not _weight_files(folder):
         raise ModelMissingError(
-            f"The BLIP-2 model {spec} is incomplete: {folder} has a config.json but no weight files.", _download_hint(spec)
+            _("The BLIP-2 model {spec} is incomplete: {folder} has a config.json but no weight files.").format(spec=spec, folder=folder),
+            _download_hint(spec), fix=Fix.MODELS,
         )
     if status.source != "hub cache":  # a local folder, or one the model manager downloaded or imported
         spec = str(folder) if status.source == "local folder" else spec
@@ -227,10 +231,10 @@ def _load(cls_name: str, resolved: ResolvedModel) -> Any:
         return cls.from_pretrained(resolved.folder, local_files_only=True, dtype=torch.float32).eval()
     except (OSError, ValueError, KeyError, RuntimeError) as exc:
         raise ModelMissingError(
-            f"The BLIP-2 model at {resolved.folder} could not be loaded.",
-            f"Its files may be incomplete or damaged: download it again (`fashion-assistant models download {resolved.spec}`)"
-            " or choose another folder with --blip2.",
-            f"{type(exc).__name__}: {exc}",
+            _("The BLIP-2 model at {folder} could not be loaded.").format(folder=resolved.folder),
+            _("Its files may be incomplete or damaged: download it again (`fashion-assistant models download {spec}`)"
+              " or choose another folder with --blip2.").format(spec=resolved.spec),
+            f"{type(exc).__name__}: {exc}", fix=Fix.MODELS,
         ) from exc
     finally:
         hf_logging.set_verbosity(verbosity)
@@ -292,7 +296,8 @@ def load_tokenizer(resolved: ResolvedModel) -> QueryTokenizer:
         return QueryTokenizer.from_folder(resolved.folder)
     except (OSError, ValueError) as exc:
         raise ModelMissingError(
-            f"The BLIP-2 model {resolved.spec} has no usable tokenizer in {resolved.folder}.", _download_hint(resolved.spec), str(exc)
+            _("The BLIP-2 model {spec} has no usable tokenizer in {folder}.").format(spec=resolved.spec, folder=resolved.folder),
+            _download_hint(resolved.spec), str(exc), fix=Fix.MODELS,
         ) from exc
 
 

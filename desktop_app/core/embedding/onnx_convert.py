@@ -30,6 +30,7 @@ import numpy as np
 
 from desktop_app.core.embedding.blip2 import ResolvedModel, pixel_spec
 from desktop_app.core.platform.errors import UserError
+from desktop_app.core.platform.i18n import _
 from desktop_app.core.platform.jobs import Progress
 
 MODEL_FILE = "model_int8.onnx"
@@ -59,7 +60,7 @@ def convert_vision(resolved: ResolvedModel, folder: Path, sample: np.ndarray, pr
     _export(tower, (torch.zeros(1, 3, spec.height, spec.width),), {"pixel_values": {0: "batch"}}, folder / "fp32")
     del tower
     _release_memory()
-    progress(1, 3, "quantising")
+    progress(1, 3, _("quantising"))
     quantize(folder / "fp32" / "model.onnx", folder / MODEL_FILE)
     shutil.rmtree(folder / "fp32")
     return reference
@@ -78,7 +79,7 @@ def convert_text(resolved: ResolvedModel, folder: Path, texts: Sequence[str], pr
     tokens = {name: torch.from_numpy(array) for name, array in encoder.tokenizer(["a photo of a dress"]).items()}
     axes = {0: "batch", 1: "tokens"}
     _export(tower, (tokens["input_ids"], tokens["attention_mask"]), {"input_ids": axes, "attention_mask": axes}, folder / "fp32")
-    progress(1, 3, "quantising")
+    progress(1, 3, _("quantising"))
     quantize(folder / "fp32" / "model.onnx", folder / MODEL_FILE)
     shutil.rmtree(folder / "fp32")
     return reference
@@ -120,7 +121,7 @@ def _export(tower: Any, example: tuple[Any, ...], dynamic_axes: dict[str, dict[i
             )
     except (RuntimeError, ValueError, OSError) as exc:
         detail = f"{type(exc).__name__}: {exc}"
-        raise OnnxPrepareError("The fast encoder could not be exported.", "The app uses torch instead.", detail) from exc
+        raise OnnxPrepareError(_("The fast encoder could not be exported."), _("The app uses torch instead."), detail) from exc
 
 
 def _release_memory() -> None:

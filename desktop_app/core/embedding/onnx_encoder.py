@@ -48,6 +48,7 @@ from desktop_app.core.models.registry import hash_file
 from desktop_app.core.platform.child_process import ChildDied, run_in_child
 from desktop_app.core.platform.cpu import cpu_features
 from desktop_app.core.platform.errors import disk_full
+from desktop_app.core.platform.i18n import _
 from desktop_app.core.platform.jobs import CancelToken, Progress, no_progress
 
 if TYPE_CHECKING:
@@ -163,7 +164,8 @@ def encoder_status(resolved: ResolvedModel, root: Path) -> list[TowerStatus]:
     try:
         runtime = runtime_version()
     except ImportError:
-        return [TowerStatus(tower, False, False, None, None, None, SCHEME, path, None, "onnxruntime is not installed") for tower in FORMATS]
+        why = _("onnxruntime is not installed")
+        return [TowerStatus(tower, False, False, None, None, None, SCHEME, path, None, why) for tower in FORMATS]
     here = _described({"scheme": SCHEME, "cpu": {"int8_path": path}, "onnxruntime": runtime})
     return [_tower_status(resolved, root, tower, path, here) for tower in FORMATS]
 
@@ -173,13 +175,14 @@ def _tower_status(resolved: ResolvedModel, root: Path, tower: Tower, path: str, 
     manifest = _manifest(folder, verify_digests=False) if folder.is_dir() else None
     if manifest is None:
         if folder.is_dir():
-            why = "its prepared files are damaged or incomplete: they are prepared again at the next index"
+            why = _("its prepared files are damaged or incomplete: they are prepared again at the next index")
         else:
             why = _why_unprepared(resolved, root, tower, here)
         return TowerStatus(tower, False, False, None, None, None, SCHEME, path, None, why)
     found = _from_manifest(folder, manifest)
     usable = found.agreement >= AGREEMENT_THRESHOLD
-    why = None if usable else f"its int8 vectors agree with fp32 at {found.agreement:.4f} < {AGREEMENT_THRESHOLD}"
+    why = None if usable else _("its int8 vectors agree with fp32 at {agreement} < {threshold}").format(
+        agreement=f"{found.agreement:.4f}", threshold=AGREEMENT_THRESHOLD)
     return TowerStatus(tower, True, usable, found.agreement, found.worst_vector, found.samples, found.scheme, found.cpu_int8_path,
                        folder, why)
 
@@ -195,14 +198,16 @@ def _why_unprepared(resolved: ResolvedModel, root: Path, tower: Tower, here: str
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             continue
     if not others:
-        return "not prepared yet: the next index (or `models prepare`) prepares it"
-    return f"prepared only as {'; '.join(sorted(others))}, not as {here}: prepared again at the next index"
+        return _("not prepared yet: the next index (or `models prepare`) prepares it")
+    return _("prepared only as {others}, not as {here}: prepared again at the next index").format(others="; ".join(sorted(others)),
+                                                                                                  here=here)
 
 
 def _described(manifest: dict[str, Any]) -> str:
     """'w7 weights checked on avx2 with onnxruntime 1.32.0'; folders from before these were recorded hold 8-bit weights."""
-    cpu, runtime = manifest.get("cpu", {}).get("int8_path", "an unrecorded CPU"), manifest.get("onnxruntime", "an unrecorded version")
-    return f"{manifest.get('scheme', 'w8')} weights checked on {cpu} with onnxruntime {runtime}"
+    cpu, runtime = manifest.get("cpu", {}).get("int8_path", _("an unrecorded CPU")), manifest.get("onnxruntime", _("an unrecorded version"))
+    return _("{scheme} weights checked on {cpu} with onnxruntime {runtime}").format(scheme=manifest.get("scheme", "w8"), cpu=cpu,
+                                                                                    runtime=runtime)
 
 
 def open_cached(resolved: ResolvedModel, root: Path, threads: int | None = None) -> OnnxVisionEncoder | None:
@@ -245,7 +250,7 @@ def _require_room(resolved: ResolvedModel, root: Path) -> None:
     """Refuse before minutes of conversion, not after, when the prepared tower cannot fit."""
     needed = _room_needed(resolved)
     if shutil.disk_usage(root).free < needed:
-        raise disk_full(root, "the fast encoder cannot be prepared there", needed)
+        raise disk_full(root, _("the fast encoder cannot be prepared there"), needed)
 
 
 def estimate_minutes(resolved: ResolvedModel) -> int:
@@ -266,13 +271,13 @@ def prepare(
     `sample` is a few of the user's photos as pixels; their fp32 embeddings come from the torch model
     loaded for the conversion, so the check costs no second load. Cancel kills the converting child at once.
     """
-    note = f"Preparing the fast encoder, about {estimate_minutes(resolved)} min, once for this model"
+    note = _("Preparing the fast encoder, about {minutes} min, once for this model").format(minutes=estimate_minutes(resolved))
 
     def check(model_file: Path, reference: np.ndarray) -> tuple[float, float]:
         return agreement(reference, OnnxVisionEncoder.open(model_file, resolved).encode(sample))
 
     return _prepare(resolved, root, "vision", onnx_convert.convert_vision, sample, check, len(sample),
-                    f"checking on {len(sample)} of your photos", note, progress, cancel or CancelToken())
+                    _("checking on {n} of your photos").format(n=len(sample)), note, progress, cancel or CancelToken())
 
 
 def prepare_text(resolved: ResolvedModel, root: Path, *, progress: Progress = no_progress, cancel: CancelToken | None = None) -> Prepared:
@@ -283,8 +288,9 @@ def prepare_text(resolved: ResolvedModel, root: Path, *, progress: Progress = no
         cosines = (reference * OnnxTextEncoder.open(model_file, resolved).encode(texts)).sum(axis=-1)
         return float(cosines.min()), float(cosines.min())
 
-    return _prepare(resolved, root, "text", onnx_convert.convert_text, texts, check, len(texts), f"checking on {len(texts)} texts",
-                    "Preparing the fast encoder for search words, once for this model", progress, cancel or CancelToken())
+    return _prepare(resolved, root, "text", onnx_convert.convert_text, texts, check, len(texts),
+                    _("checking on {n} texts").format(n=len(texts)),
+                    _("Preparing the fast encoder for search words, once for this model"), progress, cancel or CancelToken())
 
 
 def _prepare(
@@ -314,19 +320,19 @@ def _prepare(
     started = time.monotonic()
 
     def step(done: int, _total: int | None, detail: str) -> None:
-        progress(done, 3, f"{note}: {detail}")
+        progress(done, 3, _("{note}: {detail}").format(note=note, detail=detail))
 
     try:
-        step(0, 3, "exporting")
+        step(0, 3, _("exporting"))
         try:
             reference = run_in_child(convert, resolved, temp, inputs, progress=step, cancel=cancel)
         except OSError as exc:
             if exc.errno == errno.ENOSPC:
-                raise disk_full(root, "the fast encoder cannot be prepared there", _room_needed(resolved)) from exc
+                raise disk_full(root, _("the fast encoder cannot be prepared there"), _room_needed(resolved)) from exc
             raise
         except ChildDied as exc:
-            raise OnnxPrepareError("Preparing the fast encoder stopped before it finished; the computer may be short of memory.",
-                                   "The app uses torch instead; close other programs and index again to retry.", str(exc)) from exc
+            raise OnnxPrepareError(_("Preparing the fast encoder stopped before it finished; the computer may be short of memory."),
+                                   _("The app uses torch instead; close other programs and index again to retry."), str(exc)) from exc
         step(2, 3, checking)
         mean_cosine, worst = check(temp / MODEL_FILE, reference)
         manifest = {
@@ -347,7 +353,7 @@ def _prepare(
         shutil.rmtree(temp, ignore_errors=True)
         raise
     seconds = time.monotonic() - started
-    progress(3, 3, f"Fast encoder ready in {seconds / 60:.1f} min")
+    progress(3, 3, _("Fast encoder ready in {minutes} min").format(minutes=f"{seconds / 60:.1f}"))
     log.info("Prepared the %s tower in %s in %.0f s: agreement %.4f (worst vector %.4f), %s", tower, final, seconds, mean_cosine, worst,
              _described(manifest))
     return replace(_from_manifest(final, manifest), agreement=mean_cosine, worst_vector=worst, seconds=seconds)
@@ -434,7 +440,8 @@ def _session(prepared: Prepared | Path, threads: int | None) -> Any:
     try:
         import onnxruntime as ort
     except ImportError as exc:  # installed (its folder was found) but not loadable: a broken install or a missing DLL
-        raise OnnxPrepareError("ONNX Runtime could not be loaded.", "The app uses torch instead; reinstall onnxruntime.", str(exc)) from exc
+        raise OnnxPrepareError(_("ONNX Runtime could not be loaded."), _("The app uses torch instead; reinstall onnxruntime."),
+                               str(exc)) from exc
 
     options = ort.SessionOptions()
     options.intra_op_num_threads = threads or os.cpu_count() or 1
@@ -446,7 +453,7 @@ def _session(prepared: Prepared | Path, threads: int | None) -> Any:
     try:
         return ort.InferenceSession(str(model_file), options, providers=["CPUExecutionProvider"])
     except Exception as exc:  # ORT raises its own exception types (InvalidProtobuf, Fail…)
-        raise OnnxPrepareError("The fast encoder file could not be loaded.", "It will be prepared again.", str(exc)) from exc
+        raise OnnxPrepareError(_("The fast encoder file could not be loaded."), _("It will be prepared again."), str(exc)) from exc
 
 
 class OnnxVisionEncoder:

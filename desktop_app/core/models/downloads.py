@@ -50,6 +50,7 @@ from desktop_app.core.models.registry import (
 from desktop_app.core.platform import offline
 from desktop_app.core.platform.app_context import AppContext
 from desktop_app.core.platform.errors import StorageError, UserError
+from desktop_app.core.platform.i18n import _
 from desktop_app.core.platform.jobs import CancelToken, Progress, no_progress
 from desktop_app.core.platform.paths import AppPaths
 from desktop_app.core.platform.settings import Settings
@@ -120,8 +121,8 @@ def download_session(endpoint: str) -> Iterator[httpx2.Client]:
 def _refuse_if_user_chose_offline() -> None:
     if offline.user_chose_hub_offline():
         raise NetworkError(
-            "huggingface-hub is in offline mode, so nothing can be downloaded.",
-            "Unset HF_HUB_OFFLINE (and TRANSFORMERS_OFFLINE) in your environment for `models download`.",
+            _("huggingface-hub is in offline mode, so nothing can be downloaded."),
+            _("Unset HF_HUB_OFFLINE (and TRANSFORMERS_OFFLINE) in your environment for `models download`."),
         )
 
 
@@ -130,12 +131,13 @@ def _hub_failure(exc: Exception, repo: str) -> UserError:
 
     if isinstance(exc, GatedRepoError):
         return NetworkError(
-            f"The hub only gives {repo} to logged-in users who accepted its terms there.",
-            "Accept them on huggingface.co, log in with `hf auth login`, and try again.", str(exc),
+            _("The hub only gives {repo} to logged-in users who accepted its terms there.").format(repo=repo),
+            _("Accept them on huggingface.co, log in with `hf auth login`, and try again."), str(exc),
         )
     if isinstance(exc, (RepositoryNotFoundError, RevisionNotFoundError)):
-        return NetworkError(f"The hub has no {repo} at the manifest's revision.", "The manifest may be out of date; report it.", str(exc))
-    return NetworkError("The model hub could not be reached.", "Check the internet connection and run the download again.", str(exc))
+        return NetworkError(_("The hub has no {repo} at the manifest's revision.").format(repo=repo),
+                            _("The manifest may be out of date; report it."), str(exc))
+    return NetworkError(_("The model hub could not be reached."), _("Check the internet connection and run the download again."), str(exc))
 
 
 def _model_info(session: httpx2.Client, repo: str, revision: str, endpoint: str) -> ModelInfo:
@@ -165,7 +167,8 @@ def plan_download(entry: ManifestModel, session: httpx2.Client, endpoint: str, t
     info = _model_info(session, entry.repo, trusted.commit if trusted else entry.revision, endpoint)
     commit = info.sha or entry.revision
     if trusted is not None and commit != trusted.commit:
-        raise _changed_since_first_download(entry, trusted, f"the hub now serves commit {commit}, not {trusted.commit}")
+        raise _changed_since_first_download(entry, trusted, _("the hub now serves commit {commit}, not {first}").format(
+            commit=commit, first=trusted.commit))
     files: list[RemoteFile] = []
     for sibling in info.siblings or []:
         if not matches(entry, sibling.rfilename):
@@ -175,8 +178,8 @@ def plan_download(entry: ManifestModel, session: httpx2.Client, endpoint: str, t
         size = sibling.lfs.size if sibling.lfs else sibling.size
         if known and hub_sha and known != hub_sha:
             raise ChecksumMismatchError(
-                f"The hub's {sibling.rfilename} in {entry.repo} is not the file this app's manifest names.",
-                "Nothing was downloaded. The repo may have changed; report it so the manifest can be updated.",
+                _("The hub's {file} in {repo} is not the file this app's manifest names.").format(file=sibling.rfilename, repo=entry.repo),
+                _("Nothing was downloaded. The repo may have changed; report it so the manifest can be updated."),
                 f"manifest {known}, hub {hub_sha}",
             )
         if known or hub_sha:
@@ -184,9 +187,10 @@ def plan_download(entry: ManifestModel, session: httpx2.Client, endpoint: str, t
         elif sibling.blob_id:
             digest, algorithm, source = sibling.blob_id, "git-sha1", "hub"
         else:
-            raise UserError(f"The hub gave no checksum for {sibling.rfilename}.", "It cannot be verified, so it is not downloaded.")
+            raise UserError(_("The hub gave no checksum for {file}.").format(file=sibling.rfilename),
+                            _("It cannot be verified, so it is not downloaded."))
         if size is None:
-            raise UserError(f"The hub gave no size for {sibling.rfilename}.", "Try again later.")
+            raise UserError(_("The hub gave no size for {file}.").format(file=sibling.rfilename), _("Try again later."))
         url = hf_hub_url(entry.repo, sibling.rfilename, revision=commit, endpoint=endpoint)
         files.append(RemoteFile(sibling.rfilename, url, size, digest, algorithm, source))
     _require_named_files(entry, {f.path for f in files})
@@ -195,16 +199,17 @@ def plan_download(entry: ManifestModel, session: httpx2.Client, endpoint: str, t
 
 def _changed_since_first_download(entry: ManifestModel, trusted: TrustRecord, what: str) -> ChecksumMismatchError:
     return ChecksumMismatchError(
-        f"{entry.repo} is not what this machine first downloaded on {trusted.first_downloaded[:10]}: {what}.",
-        "Nothing was installed. If its publisher changed it on purpose, download it again with --trust-new"
-        f" (`fashion-assistant models download {entry.name} --trust-new`).",
+        _("{repo} is not what this machine first downloaded on {date}: {what}.").format(
+            repo=entry.repo, date=trusted.first_downloaded[:10], what=what),
+        _("Nothing was installed. If its publisher changed it on purpose, download it again with --trust-new"
+          " (`fashion-assistant models download {name} --trust-new`).").format(name=entry.name),
     )
 
 
 def _hold_to_first_download(entry: ManifestModel, trusted: TrustRecord | None, records: dict[str, FileRecord]) -> None:
     changed = [path for path, record in records.items() if trusted and path in trusted.files and trusted.files[path] != record.sha256]
     if trusted is not None and changed:
-        raise _changed_since_first_download(entry, trusted, f"{', '.join(sorted(changed))} differ")
+        raise _changed_since_first_download(entry, trusted, _("{files} differ").format(files=", ".join(sorted(changed))))
 
 
 def _require_named_files(entry: ManifestModel, names: set[str]) -> None:
@@ -214,9 +219,10 @@ def _require_named_files(entry: ManifestModel, names: set[str]) -> None:
         if "config.json" not in names:
             missing.append("config.json")
         if not any(n.endswith((".safetensors", ".bin")) for n in names):
-            missing.append("weights (.safetensors or .bin)")
+            missing.append(_("weights (.safetensors or .bin)"))
     if missing:
-        raise UserError(f"{entry.repo} has no {', '.join(missing)}.", "Nothing was downloaded. The manifest may be out of date; report it.")
+        raise UserError(_("{repo} has no {files}.").format(repo=entry.repo, files=", ".join(missing)),
+                        _("Nothing was downloaded. The manifest may be out of date; report it."))
 
 
 class _Meter:
@@ -238,9 +244,12 @@ class _Meter:
             self.samples.popleft()
         elapsed = now - self.samples[0][0]
         speed = (self.done - self.samples[0][1]) / elapsed if elapsed > 0 else 0.0
-        eta = f", ETA {_duration((self.total - self.done) / speed)}" if speed > 0 else ""
-        self.progress(self.done, self.total,
-                      f"{name}: {format_size(self.done)} of {format_size(self.total)}, {format_size(speed)}/s{eta}")
+        sizes = dict(name=name, done=format_size(self.done), total=format_size(self.total), speed=format_size(speed))
+        if speed > 0:
+            text = _("{name}: {done} of {total}, {speed}/s, ETA {eta}").format(eta=_duration((self.total - self.done) / speed), **sizes)
+        else:
+            text = _("{name}: {done} of {total}, {speed}/s").format(**sizes)
+        self.progress(self.done, self.total, text)
 
 
 def _duration(seconds: float) -> str:
@@ -299,9 +308,9 @@ def check_disk(plan: DownloadPlan, paths: AppPaths, already: int) -> None:
     free = _free_bytes(paths.models_dir)
     if free < needed:
         raise NotEnoughDiskError(
-            f"{plan.entry.title} needs {format_size(needed)} of free disk space (download plus a margin);"
-            f" {format_size(free)} is free.",
-            f"Free some space on the disk that holds {paths.models_dir}, or move the data folder with --data-dir.",
+            _("{model} needs {needed} of free disk space (download plus a margin); {free} is free.").format(
+                model=plan.entry.title, needed=format_size(needed), free=format_size(free)),
+            _("Free some space on the disk that holds {folder}, or move the data folder with --data-dir.").format(folder=paths.models_dir),
         )
 
 
@@ -370,8 +379,8 @@ def _transfer(session: httpx2.Client, staging: _Staging, cursor: _Cursor, meter:
         if exc.errno != errno.ENOSPC:
             raise
         raise StorageError(
-            f"The disk filled up while downloading {remote.path}.",
-            "Free some space and run the download again: it continues from where it stopped.", str(exc),
+            _("The disk filled up while downloading {file}.").format(file=remote.path),
+            _("Free some space and run the download again: it continues from where it stopped."), str(exc),
         ) from exc
     if cursor.offset < remote.size:
         raise httpx2.RemoteProtocolError(f"the server closed the transfer at {cursor.offset} of {remote.size} bytes")
@@ -383,8 +392,9 @@ def _install(staging: _Staging, cursor: _Cursor, target: Path) -> None:
     if cursor.offset > remote.size or cursor.digest.hexdigest() != remote.digest:
         staging.discard()
         raise ChecksumMismatchError(
-            f"{remote.path} arrived damaged: its checksum does not match the {remote.checksum_source}'s.",
-            "The damaged copy was deleted; run the download again.",
+            _("{file} arrived damaged: its checksum does not match the {source}'s.").format(file=remote.path,
+                                                                                            source=remote.checksum_source),
+            _("The damaged copy was deleted; run the download again."),
             f"expected {remote.algorithm} {remote.digest}, got {cursor.digest.hexdigest()} ({cursor.offset} bytes)",
         )
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -411,8 +421,9 @@ def fetch_file(session: httpx2.Client, remote: RemoteFile, staging: _Staging, ta
             failures = 1 if cursor.received > received else failures + 1
             if failures > retries:
                 raise NetworkError(
-                    f"The download of {remote.path} broke off at {format_size(cursor.offset)} of {format_size(remote.size)}.",
-                    "Run the same download again: it continues from there.", str(exc),
+                    _("The download of {file} broke off at {done} of {total}.").format(
+                        file=remote.path, done=format_size(cursor.offset), total=format_size(remote.size)),
+                    _("Run the same download again: it continues from there."), str(exc),
                 ) from exc
             log.warning("Transfer of %s broke off at %d bytes (%s); retrying", remote.path, cursor.offset, exc)
             time.sleep(min(0.5 * 2.0 ** (failures - 1), 30.0))
@@ -436,7 +447,8 @@ def _fetch_plan(session: httpx2.Client, plan: DownloadPlan, paths: AppPaths, pro
             fetch_file(session, remote, stagings[remote.path], target, meter, cancel, retries)
         elif target.stat().st_size != remote.size:
             raise ChecksumMismatchError(
-                f"{target} is not the file the hub has.", f"Remove it with `fashion-assistant models remove {plan.entry.name}`."
+                _("{file} is not the file the hub has.").format(file=target),
+                _("Remove it with `fashion-assistant models remove {name}`.").format(name=plan.entry.name),
             )
         records[remote.path] = FileRecord(size=remote.size, sha256=_sha256_of(target, remote))
     meter.add(0, plan.entry.name, force=True)

@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from desktop_app.core.platform.errors import UserError
+from desktop_app.core.platform.errors import Fix, UserError
+from desktop_app.core.platform.i18n import _
 
 GGUF_MAGIC = b"GGUF"
 SUPPORTED_VERSIONS = (2, 3)
@@ -132,9 +133,9 @@ class _Reader:
 
 def _fail(path: Path, detail: str) -> BadModelFileError:
     return BadModelFileError(
-        f"{path.name} is not a usable GGUF model file.",
-        "It may be incomplete or damaged: download it again, or choose another .gguf file.",
-        f"{path}: {detail}",
+        _("{file} is not a usable GGUF model file.").format(file=path.name),
+        _("It may be incomplete or damaged: download it again, or choose another .gguf file."),
+        f"{path}: {detail}", fix=Fix.MODELS,
     )
 
 
@@ -149,7 +150,8 @@ def read_gguf_info(path: Path | str) -> GGUFInfo:
             with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as buffer:
                 return _parse(path, _Reader(buffer, size))
     except OSError as exc:
-        raise BadModelFileError(f"Cannot read the model file {path}.", "Check that it exists and is readable.", str(exc)) from exc
+        raise BadModelFileError(_("Cannot read the model file {path}.").format(path=path), _("Check that it exists and is readable."),
+                                str(exc), fix=Fix.MODELS) from exc
     except (ValueError, struct.error) as exc:
         raise _fail(path, str(exc)) from exc
 

@@ -37,6 +37,7 @@ from desktop_app.core.models.registry import (
     write_records,
 )
 from desktop_app.core.platform.app_context import AppContext
+from desktop_app.core.platform.i18n import _
 from desktop_app.core.platform.jobs import CancelToken, Progress, no_progress
 from desktop_app.core.platform.paths import AppPaths
 from desktop_app.core.platform.settings import Settings
@@ -77,8 +78,8 @@ def measured_file(paths: AppPaths) -> Path:
 
 def measurements(paths: AppPaths) -> dict[str, Measurement]:
     """The kept results by model name; none before the first `models measure`."""
-    return read_records(measured_file(paths), Measurement, "The kept model measurements",
-                        "Delete that file and run `fashion-assistant models measure` again.")
+    return read_records(measured_file(paths), Measurement, _("The kept model measurements {file} are damaged."),
+                        _("Delete that file and run `fashion-assistant models measure` again."))
 
 
 def record_measurement(paths: AppPaths, result: Measurement) -> None:
@@ -164,7 +165,8 @@ def _manifest_row(entry: ManifestModel, model: InstalledModel | None, manifest: 
 
 def _machine_row(model: InstalledModel, manifest: Manifest, settings: Settings) -> ModelRow:
     return ModelRow(
-        name=model.name, title=f"imported {model.format}", roles=tuple(model_roles(model, manifest)), format=model.format,
+        name=model.name, title=_("imported {format}").format(format=model.format), roles=tuple(model_roles(model, manifest)),
+        format=model.format,
         source=model.origin, installed=True, available=True, origin=model.describe_origin(), location=model.location,
         size_bytes=model.size_bytes, verified=model.verified, used_for=tuple(roles_using(model, settings)), listing=None,
     )

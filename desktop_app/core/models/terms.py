@@ -28,6 +28,7 @@ from desktop_app.core.models.registry import (
     shipped_model_folder,
 )
 from desktop_app.core.platform.errors import UserError
+from desktop_app.core.platform.i18n import _
 from desktop_app.core.platform.resources import app_root
 from desktop_app.core.platform.settings import Settings
 
@@ -45,10 +46,10 @@ class ModelTermsNotAcceptedError(LicenceNotAcceptedError):
     def __init__(self, licence_id: str, licence: LicenceInfo, where: str) -> None:
         UserError.__init__(
             self,
-            f"The {licence.name} and the Gemma Prohibited Use Policy must be accepted before the bundled Gemma 3 270M model"
-            " is first used.",
-            f"Read them ({where}), then run the command again with --accept-model-terms (or answer yes when a terminal"
-            " asks); the window asks before its first request.",
+            _("The {licence} and the Gemma Prohibited Use Policy must be accepted before the bundled Gemma 3 270M model"
+              " is first used.").format(licence=licence.name),
+            _("Read them ({where}), then run the command again with --accept-model-terms (or answer yes when a terminal"
+              " asks); the window asks before its first request.").format(where=where),
             licence_id,
         )
         self.licence_id = licence_id
@@ -68,7 +69,8 @@ class TermsDocument:
         try:
             raw = self.path.read_text(encoding="utf-8")
         except OSError as exc:
-            raise UserError(f"{self.path} cannot be read ({exc.strerror or exc}).", f"Read it at {self.url}.", str(exc)) from exc
+            raise UserError(_("{path} cannot be read ({reason}).").format(path=self.path, reason=exc.strerror or exc),
+                            _("Read it at {url}.").format(url=self.url), str(exc)) from exc
         return html_to_text(raw) if self.path.suffix.lower() in (".html", ".htm") else raw
 
 

@@ -8,6 +8,8 @@ any moment, between the job's own checkpoints too: the child is killed.
 
 "spawn" everywhere: a fork of a process running Qt and torch threads is not safe, and it is what
 macOS and Windows do anyway. A frozen app must call `multiprocessing.freeze_support()` first.
+The child speaks the parent's language (the window's choice, not only the environment's), so its
+errors and progress texts read as the parent's own.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from desktop_app.core.platform import i18n
 from desktop_app.core.platform.jobs import Cancelled, CancelToken, Progress
 
 _POLL_S = 0.1
@@ -47,7 +50,7 @@ def run_in_child(
     """
     ctx = multiprocessing.get_context("spawn")
     receiver, sender = ctx.Pipe(duplex=False)
-    process = ctx.Process(target=_child_main, args=(sender, target, args, progress is not None), daemon=True)
+    process = ctx.Process(target=_child_main, args=(sender, target, args, progress is not None, i18n.current_language()), daemon=True)
     process.start()
     sender.close()
     deadline = None if timeout is None else time.monotonic() + timeout
@@ -87,8 +90,9 @@ def _end(process: Any, answered: bool) -> None:
         process.join()
 
 
-def _child_main(sender: Any, target: Callable[..., Any], args: tuple[Any, ...], reports: bool) -> None:
+def _child_main(sender: Any, target: Callable[..., Any], args: tuple[Any, ...], reports: bool, language: str) -> None:
     threading.Thread(target=_exit_with_parent, name="exit-with-parent", daemon=True).start()
+    i18n.set_language(language)
 
     def progress(done: int, total: int | None, detail: str) -> None:
         sender.send(("progress", done, total, detail))

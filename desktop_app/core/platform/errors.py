@@ -7,17 +7,31 @@ and behind a "details" button. Typed errors mean nobody classifies failures by m
 from __future__ import annotations
 
 import shutil
+from enum import Enum
 from pathlib import Path
+
+from desktop_app.core.platform.i18n import _
+
+
+class Fix(str, Enum):
+    """Where in the window a person fixes an error. `hint` is the CLI's sentence (it may name a command); the window
+    shows its own sentence for the fix, and a button that opens that place, so it never talks terminal."""
+
+    ADD_FOLDER = "add_folder"
+    MODELS = "models"
+    SETTINGS = "settings"
+    IMPORT_PRODUCTS = "import_products"
 
 
 class UserError(Exception):
     """A failure the user can understand and act on."""
 
-    def __init__(self, message: str, hint: str = "", detail: str = "") -> None:
+    def __init__(self, message: str, hint: str = "", detail: str = "", *, fix: Fix | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.hint = hint
         self.detail = detail
+        self.fix = fix
 
     def user_text(self) -> str:
         return f"{self.message} {self.hint}".strip()
@@ -41,12 +55,14 @@ def disk_full(folder: Path, what: str, needed_bytes: int | None = None, detail: 
     from desktop_app.core.platform.units import format_size
 
     try:
-        room = f" ({format_size(shutil.disk_usage(folder if folder.exists() else folder.parent).free)} free)"
+        room = _(" ({free} free)").format(free=format_size(shutil.disk_usage(folder if folder.exists() else folder.parent).free))
     except OSError:
         room = ""
-    need = f"at least {format_size(needed_bytes)}" if needed_bytes else "some space"
+    need = _("at least {size}").format(size=format_size(needed_bytes)) if needed_bytes else _("some space")
     return StorageError(
-        f"The disk holding {folder} is full{room}: {what}.",
-        f"Free {need} on that disk (or choose another data folder in Settings) and try again; nothing already saved was lost.",
+        _("The disk holding {folder} is full{room}: {what}.").format(folder=folder, room=room, what=what),
+        _("Free {need} on that disk (or choose another data folder in Settings) and try again; nothing already saved was lost.")
+        .format(need=need),
         detail,
+        fix=Fix.SETTINGS,
     )

@@ -7,6 +7,8 @@ import logging.handlers
 import sys
 from pathlib import Path
 
+from desktop_app.core.platform.i18n import _
+
 _HANDLER_NAME = "fashion-assistant-file"
 
 
@@ -32,8 +34,8 @@ def configure_logging(log_file: Path, level: int = logging.INFO) -> bool:
         handler = logging.StreamHandler()
         handler.setLevel(logging.WARNING)
         in_file = False
-        print(f"note: the log file {log_file} cannot be written ({exc.strerror or exc}); errors go to this window's"
-              " output instead.", file=sys.stderr)
+        print(_("note: the log file {file} cannot be written ({reason}); errors go to this window's output instead.").format(
+            file=log_file, reason=exc.strerror or exc), file=sys.stderr)
     handler.set_name(_HANDLER_NAME)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(threadName)s %(name)s: %(message)s"))
     root.addHandler(handler)

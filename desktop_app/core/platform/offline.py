@@ -38,6 +38,7 @@ from contextvars import ContextVar
 from typing import Any
 
 from desktop_app.core.platform.errors import UserError
+from desktop_app.core.platform.i18n import _
 
 log = logging.getLogger(__name__)
 
@@ -139,9 +140,9 @@ def _audit(event: str, args: tuple[Any, ...]) -> None:
         with open(log_file, "a", encoding="utf-8") as handle:
             handle.write(what + "\n")
     raise NetworkBlockedError(
-        "The app is offline and refused a network connection.",
-        "Only downloading a model (in the Models window or with `fashion-assistant models download`) uses the network;"
-        " please report what you were doing.",
+        _("The app is offline and refused a network connection."),
+        _("Only downloading a model (in the Models window or with `fashion-assistant models download`) uses the network;"
+          " please report what you were doing."),
         what,
     )
 

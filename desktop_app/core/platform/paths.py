@@ -15,7 +15,8 @@ from pathlib import Path
 from platformdirs import PlatformDirs
 
 from desktop_app import APP_AUTHOR, APP_NAME
-from desktop_app.core.platform.errors import StorageError
+from desktop_app.core.platform.errors import Fix, StorageError
+from desktop_app.core.platform.i18n import _
 
 DATA_DIR_ENV = "FASHION_ASSISTANT_DATA_DIR"
 DB_ENV = "FASHION_ASSISTANT_DB"
@@ -57,8 +58,9 @@ class AppPaths:
                 folder.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
                 raise StorageError(
-                    f"The folder {folder} cannot be created ({exc.strerror or exc}).",
-                    "Choose a data folder you can write to: --data-dir FOLDER, or FASHION_ASSISTANT_DATA_DIR.", str(exc),
+                    _("The folder {folder} cannot be created ({reason}).").format(folder=folder, reason=exc.strerror or exc),
+                    _("Choose a data folder you can write to: --data-dir FOLDER, or FASHION_ASSISTANT_DATA_DIR."), str(exc),
+                    fix=Fix.SETTINGS,
                 ) from exc
         return self
 

@@ -33,6 +33,7 @@ class Settings(BaseModel):
     batch_size: int = Field(8, ge=1, le=256)
     threads: int | None = Field(None, ge=1, description="CPU threads for models; None uses every core.")
     theme: Literal["system", "light", "dark"] = "system"
+    language: Literal["system", "en", "es"] = Field("system", description="The window's language; system follows the computer's.")
     shop_currency: str = Field("EUR", min_length=3, max_length=3,
                                description="ISO code of the shop's prices where a product file does not say (Shopify's never does).")
     first_run_done: bool = Field(False, description="The window's first-run wizard was finished or skipped.")

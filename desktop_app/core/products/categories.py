@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 
 from desktop_app.core.catalog.vocabulary import Vocabulary, catalog_vocabulary, normalise
 from desktop_app.core.platform.errors import UserError
+from desktop_app.core.platform.i18n import _
 from desktop_app.core.store.catalog import Catalog
 from desktop_app.core.store.product_store import ProductRecord, ShopCategory
 
@@ -48,10 +49,10 @@ def add_category(catalog: Catalog, name: str, synonyms: Sequence[str] = (), syno
     """Add a category of the shop's, or more words to one (a built-in one included), in one transaction."""
     clean = category_name(name)
     if not normalise(clean):
-        raise CategoryError("A category needs a name.", "Give it as the first word: `fashion-assistant categories add scarf`.")
+        raise CategoryError(_("A category needs a name."), _("Give it as the first word: `fashion-assistant categories add scarf`."))
     if any(ch in clean for ch in ",;|"):
-        raise CategoryError(f"{name!r} holds a comma or a semicolon, which cannot be part of a category's name.",
-                            "Give one name, and its other words with --synonyms (English) and --es (Spanish).")
+        raise CategoryError(_("{name} holds a comma or a semicolon, which cannot be part of a category's name.").format(name=repr(name)),
+                            _("Give one name, and its other words with --synonyms (English) and --es (Spanish)."))
     before = catalog_vocabulary(catalog)
     existing = {category.name: category for category in before.shop}
     known = existing.get(clean)

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop_app.core.platform.errors import StorageError, UserError
+from desktop_app.core.platform.i18n import _
 from desktop_app.core.store.catalog import Catalog
 from desktop_app.core.store.catalog_store import ItemRow
 from desktop_app.core.store.product_store import Product, Variant
@@ -98,14 +99,15 @@ def export_products(catalog: Catalog, path: Path, locale_name: str | None = None
             _write_csv(tmp, rows, delimiter, decimal)
         os.replace(tmp, path)
     except PermissionError as exc:
-        raise ExportError(f"{path} cannot be written ({exc.strerror or exc}).",
-                          "If it is open in your spreadsheet, close it there; otherwise choose a folder you can write to.",
+        raise ExportError(_("{path} cannot be written ({reason}).").format(path=path, reason=exc.strerror or exc),
+                          _("If it is open in your spreadsheet, close it there; otherwise choose a folder you can write to."),
                           str(exc)) from exc
     except OSError as exc:
         if exc.errno == 28:
-            raise StorageError(f"The disk holding {path.parent} is full: the export cannot be written.",
-                               "Free some space there, or export to another disk.", str(exc)) from exc
-        raise ExportError(f"{path} cannot be written ({exc.strerror or exc}).", "Choose another file name or folder.", str(exc)) from exc
+            raise StorageError(_("The disk holding {folder} is full: the export cannot be written.").format(folder=path.parent),
+                               _("Free some space there, or export to another disk."), str(exc)) from exc
+        raise ExportError(_("{path} cannot be written ({reason}).").format(path=path, reason=exc.strerror or exc),
+                          _("Choose another file name or folder."), str(exc)) from exc
     finally:
         tmp.unlink(missing_ok=True)
     return ExportSummary(str(path), len(rows), products, variants, unlinked, delimiter, decimal)

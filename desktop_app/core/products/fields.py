@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Literal
 
 from desktop_app.core.platform.errors import UserError
+from desktop_app.core.platform.i18n import _
 
 Field = Literal["handle", "sku", "name", "vendor", "category", "tags", "body", "price", "compare_at_price", "size", "color",
                 "stock", "photo", "currency"]
@@ -95,8 +96,8 @@ def parse_map_options(options: Iterable[str]) -> dict[str, str]:
     for option in options:
         column, sep, field = option.rpartition("=")
         if not sep or not column.strip():
-            raise MappingError(f"--map {option!r} is not COLUMN=FIELD.",
-                               f"Write it as --map 'Referencia=sku'; fields: {', '.join(FIELDS)}.")
+            raise MappingError(_("--map {option} is not COLUMN=FIELD.").format(option=repr(option)),
+                               _("Write it as --map 'Referencia=sku'; fields: {fields}.").format(fields=", ".join(FIELDS)))
         parsed[column.strip()] = field_name(field)
     return parsed
 
@@ -107,7 +108,8 @@ def field_name(text: str) -> str:
         return IGNORE
     field = _FIELD_NAMES.get(key) or _FIELD_NAMES.get(key.replace(" ", "_"))
     if field is None:
-        raise MappingError(f"{text!r} is not a product field.", f"Map a column to one of: {', '.join(FIELDS)} (or 'ignore').")
+        raise MappingError(_("{text} is not a product field.").format(text=repr(text)),
+                           _("Map a column to one of: {fields} (or 'ignore').").format(fields=", ".join(FIELDS)))
     return field
 
 
@@ -120,7 +122,8 @@ def apply_overrides(headers: Sequence[str], detected: Mapping[str, str], overrid
         header = column if column in headers else by_key.get(column.strip().lower())
         if header is None:
             shown = ", ".join(repr(h) for h in headers if h)
-            raise MappingError(f"The file has no column named {column!r}.", f"Its columns are: {shown}.")
+            raise MappingError(_("The file has no column named {column}.").format(column=repr(column)),
+                               _("Its columns are: {columns}.").format(columns=shown))
         if field == IGNORE:
             mapping.pop(header, None)
             continue

@@ -13,6 +13,7 @@ import functools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from desktop_app.core.platform.i18n import _
 from desktop_app.core.platform.jobs import CancelToken
 from desktop_app.core.products.numbers import currency_in, decimal_mark
 from desktop_app.core.products.reading import Table
@@ -70,11 +71,11 @@ def parse_generic(table: Table, mapping: Mapping[str, str], currency: str, cance
         problems = RowProblems()
         sku = get("sku")
         if not sku:
-            problems.add("missing SKU")
+            problems.add(_("missing SKU"))
         elif sku.lower() in sku_lines:
-            problems.add(f"SKU {sku} is also on line {sku_lines[sku.lower()]}")
+            problems.add(_("SKU {sku} is also on line {line}").format(sku=sku, line=sku_lines[sku.lower()]))
         price, price_currency = problems.price(get("price"), cells_of.headers.get("price", "price"), decimal)
-        compare, _ = problems.price(get("compare_at_price"), cells_of.headers.get("compare_at_price", "compare-at price"), decimal)
+        compare, _currency = problems.price(get("compare_at_price"), cells_of.headers.get("compare_at_price", "compare-at price"), decimal)
         stock = problems.stock(get("stock"), cells_of.headers.get("stock", "stock"), stock_decimal)
         if problems.reasons:
             bad.append(BadRow(row.line, "; ".join(problems.reasons)))

@@ -18,6 +18,7 @@ from typing import Any, Literal
 
 from desktop_app.core.catalog.vocabulary import Vocabulary, catalog_vocabulary
 from desktop_app.core.platform.errors import UserError
+from desktop_app.core.platform.i18n import _, ngettext
 from desktop_app.core.platform.jobs import CancelToken, Progress, no_progress
 from desktop_app.core.products.categories import plan_categories
 from desktop_app.core.products.fields import FIELDS, MappingError, apply_overrides, detect_mapping, is_shopify
@@ -80,10 +81,14 @@ class BadRowsError(UserError):
 
     def __init__(self, report: ImportReport) -> None:
         rows = report.bad_rows
-        shown = "; ".join(f"line {row.line}: {row.reason}" for row in rows[:5]) + (f"; and {len(rows) - 5} more" if len(rows) > 5 else "")
+        shown = "; ".join(_("line {line}: {reason}").format(line=row.line, reason=row.reason) for row in rows[:5])
+        if len(rows) > 5:
+            shown += _("; and {n} more").format(n=len(rows) - 5)
         super().__init__(
-            f"{Path(report.file).name} has {len(rows)} bad row{'s' if len(rows) != 1 else ''}, so nothing was imported ({shown}).",
-            "Fix those rows in the file and import it again, or pass --skip-bad-rows to import the other rows.")
+            ngettext("{file} has {n} bad row, so nothing was imported ({rows}).",
+                     "{file} has {n} bad rows, so nothing was imported ({rows}).", len(rows)).format(
+                file=Path(report.file).name, n=len(rows), rows=shown),
+            _("Fix those rows in the file and import it again, or pass --skip-bad-rows to import the other rows."))
         self.report = report
 
 
@@ -118,25 +123,25 @@ def import_products(catalog: Catalog, path: Path, options: ImportOptions = Impor
     """Import the shop's product file into the catalog (see the module's docstring); raises BadRowsError for a file
     with bad rows unless `skip_bad_rows`."""
     cancel = cancel or CancelToken()
-    progress(0, _STEPS, f"Reading {path.name}")
+    progress(0, _STEPS, _("Reading {file}").format(file=path.name))
     table = read_table(path, cancel)
     chosen = _format(table, options.file_format, options.mapping)
-    progress(1, _STEPS, f"Checking {len(table.rows):,} rows")
+    progress(1, _STEPS, ngettext("Checking {n} row", "Checking {n} rows", len(table.rows)).format(n=f"{len(table.rows):,}"))
     parsed = _parse(table, chosen, options, cancel)
     report = ImportReport(str(path), chosen, options.dry_run, mapping=parsed.mapping, encoding=table.encoding,
                           delimiter=table.delimiter, bad_rows=parsed.bad_rows)
     if parsed.bad_rows and not options.skip_bad_rows:
         raise BadRowsError(report)
     if not parsed.records:
-        raise UserError(f"{path.name} holds no products: {len(table.rows)} rows, none with a product in it.",
-                        "Check that it is the product list (one row per SKU or Shopify's product export) and import it again.")
+        raise UserError(_("{file} holds no products: {n} rows, none with a product in it.").format(file=path.name, n=len(table.rows)),
+                        _("Check that it is the product list (one row per SKU or Shopify's product export) and import it again."))
     report.skipped_bad_rows = len(parsed.bad_rows)
     cancel.check()
     vocab = catalog_vocabulary(catalog)
     plan = plan_categories(parsed.records, vocab)
     if not options.dry_run and catalog.products.last_import() is not None:  # a re-import rewrites prices, stock, links
         backup_before(catalog, "import")
-    progress(2, _STEPS, f"Writing {len(plan.records):,} products")
+    progress(2, _STEPS, ngettext("Writing {n} product", "Writing {n} products", len(plan.records)).format(n=f"{len(plan.records):,}"))
     try:
         with catalog.transaction():
             _write(catalog, path, chosen, plan.records, plan.new, vocab, report, progress, cancel)
@@ -146,7 +151,7 @@ def import_products(catalog: Catalog, path: Path, options: ImportOptions = Impor
         pass
     else:
         report.imported = True
-    progress(_STEPS, _STEPS, "Done")
+    progress(_STEPS, _STEPS, _("Done"))
     return report
 
 
@@ -159,7 +164,7 @@ def _write(catalog: Catalog, path: Path, chosen: Format, records: list[ProductRe
     upserted = products.upsert(records, import_id)
     discontinued = products.discontinue_missing(import_id)
     cancel.check()
-    progress(3, _STEPS, "Linking photos")
+    progress(3, _STEPS, _("Linking photos"))
     links = plan_links(catalog, path.parent, cancel)
     report.tags_changed = apply_links(catalog, links, Vocabulary.build([*vocab.shop, *new_categories]))
     products.refresh_photo_offers()
@@ -184,12 +189,12 @@ def _format(table: Table, choice: FormatChoice, overrides: Mapping[str, str]) ->
     shopify = is_shopify(table.headers)
     if choice == "auto":
         if shopify and overrides:
-            raise MappingError(f"{table.path.name} is a Shopify product export, which is read by its own columns; --map is for"
-                               " other files.", "Leave out --map, or pass --format generic to read it as a generic file with your mapping.")
+            raise MappingError(_("{file} is a Shopify product export, which is read by its own columns; --map is for other files.").format(
+                file=table.path.name), _("Leave out --map, or pass --format generic to read it as a generic file with your mapping."))
         return "shopify" if shopify else "generic"
     if choice == "shopify" and not shopify:
-        raise MappingError(f"{table.path.name} is not a Shopify product export: it has no Handle, Variant SKU and Variant Price"
-                           " columns.", "Pass --format generic (or leave --format out) to read it by its own column names.")
+        raise MappingError(_("{file} is not a Shopify product export: it has no Handle, Variant SKU and Variant Price columns.").format(
+            file=table.path.name), _("Pass --format generic (or leave --format out) to read it by its own column names."))
     return choice
 
 
@@ -197,8 +202,8 @@ def _mapping(table: Table, overrides: Mapping[str, str]) -> dict[str, str]:
     mapping = apply_overrides(table.headers, detect_mapping(table.headers), overrides)
     if "sku" not in mapping.values():
         shown = ", ".join(repr(h) for h in table.headers if h)
-        raise MappingError(f"No column of {table.path.name} is recognised as the SKU (its columns: {shown}).",
-                           "Name it with --map, for example --map 'Ref. interna=sku'.")
+        raise MappingError(_("No column of {file} is recognised as the SKU (its columns: {columns}).").format(
+            file=table.path.name, columns=shown), _("Name it with --map, for example --map 'Ref. interna=sku'."))
     return mapping
 
 

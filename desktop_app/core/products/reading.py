@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from desktop_app.core.platform.errors import UserError
+from desktop_app.core.platform.i18n import _
 from desktop_app.core.platform.jobs import CancelToken
 
 DELIMITERS = (",", ";", "\t", "|")
@@ -51,17 +52,24 @@ def read_table(path: Path, cancel: CancelToken | None = None) -> Table:
     try:
         head = path.open("rb").read(4)
     except FileNotFoundError as exc:
-        raise ProductFileError(f"There is no file {path}.", "Check the name and the folder, then run the import again.") from exc
+        raise ProductFileError(_("There is no file {path}.").format(path=path),
+                               _("Check the name and the folder, then run the import again.")) from exc
     except IsADirectoryError as exc:
-        raise ProductFileError(f"{path} is a folder, not a product file.", "Give the CSV or XLSX file itself.") from exc
+        raise ProductFileError(_("{path} is a folder, not a product file.").format(path=path),
+                               _("Give the CSV or XLSX file itself.")) from exc
     except OSError as exc:
-        raise ProductFileError(f"{path} cannot be read ({exc.strerror or exc}).", "Check that you may read it.", str(exc)) from exc
+        raise _unreadable(path, exc) from exc
     if head.startswith(b"PK") or path.suffix.lower() in {".xlsx", ".xlsm"}:
         return _read_workbook(path, cancel)
     if path.suffix.lower() == ".xls":
-        raise ProductFileError(f"{path.name} is an old Excel workbook (.xls), which cannot be read.",
-                               "Open it in your spreadsheet and save it as .xlsx or as CSV, then import that file.")
+        raise ProductFileError(_("{file} is an old Excel workbook (.xls), which cannot be read.").format(file=path.name),
+                               _("Open it in your spreadsheet and save it as .xlsx or as CSV, then import that file."))
     return _read_csv(path, cancel)
+
+
+def _unreadable(path: Path, exc: OSError) -> ProductFileError:
+    return ProductFileError(_("{path} cannot be read ({reason}).").format(path=path, reason=exc.strerror or exc),
+                            _("Check that you may read it."), str(exc))
 
 
 def decode(data: bytes) -> tuple[str, str]:
@@ -102,10 +110,10 @@ def _read_csv(path: Path, cancel: CancelToken | None) -> Table:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise ProductFileError(f"{path} cannot be read ({exc.strerror or exc}).", "Check that you may read it.", str(exc)) from exc
+        raise _unreadable(path, exc) from exc
     if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise ProductFileError(f"{path.name} is not a text file (CSV) nor an XLSX workbook.",
-                               "Export the product list from your shop or spreadsheet as CSV or XLSX, then import that file.")
+        raise ProductFileError(_("{file} is not a text file (CSV) nor an XLSX workbook.").format(file=path.name),
+                               _("Export the product list from your shop or spreadsheet as CSV or XLSX, then import that file."))
     text, encoding = decode(data)
     delimiter = sniff_delimiter(text.lstrip("\r\n"))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
@@ -124,12 +132,13 @@ def _read_csv(path: Path, cancel: CancelToken | None) -> Table:
             if cancel is not None and len(rows) % _CANCEL_EVERY == 0:
                 cancel.check()
     except csv.Error as exc:
-        raise ProductFileError(f"{path.name} cannot be read as CSV near line {end + 1} ({exc}).",
-                               "A quote is probably left open there: fix that line in a text editor or spreadsheet, then import again.",
+        raise ProductFileError(_("{file} cannot be read as CSV near line {line} ({reason}).").format(file=path.name, line=end + 1,
+                                                                                                    reason=exc),
+                               _("A quote is probably left open there: fix that line in a text editor or spreadsheet, then import again."),
                                str(exc)) from exc
     if headers is None:
-        raise ProductFileError(f"{path.name} is empty: it has no header row and no products.",
-                               "Export the product list again and import the new file.")
+        raise ProductFileError(_("{file} is empty: it has no header row and no products.").format(file=path.name),
+                               _("Export the product list again and import the new file."))
     return Table(path, _unique(headers), tuple(rows), encoding, delimiter, None)
 
 
@@ -137,18 +146,19 @@ def _read_workbook(path: Path, cancel: CancelToken | None) -> Table:
     try:
         import openpyxl
     except ImportError as exc:  # pragma: no cover - openpyxl is a dependency; a broken install says so
-        raise ProductFileError("Reading XLSX needs openpyxl, which is not installed.",
-                               "Install it with `pip install openpyxl`, or save the sheet as CSV and import that.") from exc
+        raise ProductFileError(_("Reading XLSX needs openpyxl, which is not installed."),
+                               _("Install it with `pip install openpyxl`, or save the sheet as CSV and import that.")) from exc
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise ProductFileError(f"{path.name} cannot be read as an XLSX workbook ({exc}).",
-                               "Open it in your spreadsheet and save it again as .xlsx or as CSV, then import that file.",
+        raise ProductFileError(_("{file} cannot be read as an XLSX workbook ({reason}).").format(file=path.name, reason=exc),
+                               _("Open it in your spreadsheet and save it again as .xlsx or as CSV, then import that file."),
                                str(exc)) from exc
     try:
         sheet = next((ws for ws in book.worksheets if ws.max_row and ws.max_row > 1), book.worksheets[0] if book.worksheets else None)
         if sheet is None:
-            raise ProductFileError(f"{path.name} has no sheets.", "Put the product list on the first sheet and import again.")
+            raise ProductFileError(_("{file} has no sheets.").format(file=path.name),
+                                   _("Put the product list on the first sheet and import again."))
         rows: list[Row] = []
         headers: tuple[str, ...] | None = None
         for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
@@ -164,7 +174,8 @@ def _read_workbook(path: Path, cancel: CancelToken | None) -> Table:
     finally:
         book.close()
     if headers is None:
-        raise ProductFileError(f"The first sheet of {path.name} is empty.", "Put the product list on the first sheet and import again.")
+        raise ProductFileError(_("The first sheet of {file} is empty.").format(file=path.name),
+                               _("Put the product list on the first sheet and import again."))
     return Table(path, _unique(headers), tuple(rows), "xlsx", None, ".")
 
 

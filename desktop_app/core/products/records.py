@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 from urllib.parse import unquote
 
+from desktop_app.core.platform.i18n import _
 from desktop_app.core.products.numbers import NotANumber, parse_amount, parse_count
 from desktop_app.core.store.product_store import ImageRef, ProductRecord
 
@@ -61,10 +62,10 @@ class RowProblems:
         try:
             amount = parse_amount(cell, decimal)
         except NotANumber:
-            self.add(f"{what} {cell.strip()!r} is not a number")
+            self.add(_("{column} {value} is not a number").format(column=what, value=repr(cell.strip())))
             return None, None
         if amount.value < 0:
-            self.add(f"{what} {cell.strip()!r} is negative")
+            self.add(_("{column} {value} is negative").format(column=what, value=repr(cell.strip())))
             return None, None
         return round(amount.value, 4), amount.currency
 
@@ -76,10 +77,10 @@ class RowProblems:
         try:
             count = parse_count(cell, decimal)
         except NotANumber:
-            self.add(f"{what} {cell.strip()!r} is not a whole number")
+            self.add(_("{column} {value} is not a whole number").format(column=what, value=repr(cell.strip())))
             return None
         if count < 0:
-            self.add(f"negative stock ({what} {cell.strip()})")
+            self.add(_("negative stock ({column} {value})").format(column=what, value=cell.strip()))
             return None
         return count
 

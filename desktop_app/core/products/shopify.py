@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from desktop_app.core.platform.i18n import _
 from desktop_app.core.platform.jobs import CancelToken
 from desktop_app.core.products.numbers import decimal_mark
 from desktop_app.core.products.reading import Table
@@ -86,7 +87,7 @@ def parse_shopify(table: Table, currency: str, cancel: CancelToken | None = None
         cells = at.cells(row.cells)
         handle = cells[at.handle]
         if not handle:
-            bad.append(BadRow(row.line, "missing Handle"))
+            bad.append(BadRow(row.line, _("missing Handle")))
             continue
         product = products.get(handle)
         if product is None:
@@ -126,7 +127,7 @@ def _read_image(product: _Product, at: _Columns, cells: Sequence[str], problems:
         try:
             position = int(float(position_text.replace(",", ".")))
         except ValueError:
-            problems.add(f"Image Position {position_text!r} is not a number")
+            problems.add(_("Image Position {value} is not a number").format(value=repr(position_text)))
     if all(image.reference != src for image in product.images):
         product.images.append(image_ref(src, position))
 
@@ -144,15 +145,16 @@ def _read_variant(product: _Product, at: _Columns, cells: Sequence[str], line: i
         elif kind == "color" and color is None:
             color = value
     sku = cells[at.sku] or None
-    price, _ = problems.price(cells[at.price], "Variant Price", decimal)
-    compare, _ = problems.price(cells[at.compare], "Variant Compare At Price", decimal)
+    price, _currency = problems.price(cells[at.price], "Variant Price", decimal)
+    compare, _currency = problems.price(cells[at.compare], "Variant Compare At Price", decimal)
     stock = problems.stock(cells[at.qty], "Variant Inventory Qty", decimal)
     if at.has_tracker and not cells[at.tracker]:
         stock = None  # Shopify does not count this variant: it is always available
     key = sku or " / ".join(options.values()) or "default"
     if key in product.variant_lines:
-        what = f"SKU {sku}" if sku else f"the variant {key!r}"
-        problems.add(f"{what} of {product.handle} is also on line {product.variant_lines[key]}")
+        what = _("SKU {sku}").format(sku=sku) if sku else _("the variant {key}").format(key=repr(key))
+        problems.add(_("{what} of {product} is also on line {line}").format(what=what, product=product.handle,
+                                                                           line=product.variant_lines[key]))
     if problems.reasons:
         return
     product.variant_lines[key] = line

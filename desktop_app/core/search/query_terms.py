@@ -13,6 +13,7 @@ from pathlib import Path
 
 from desktop_app.core.catalog.scanner import IMAGE_EXTENSIONS
 from desktop_app.core.platform.errors import UserError
+from desktop_app.core.platform.i18n import _
 
 _WEIGHT = re.compile(r"^(\d+(?:\.\d*)?|\.\d+):\s*(.+)$")
 
@@ -31,8 +32,8 @@ class Term:
 def _term(sign: float, words: list[str], source: str) -> Term:
     if not words:
         raise QueryTermsError(
-            f"The query {source!r} has a '+' or '-' with no words after it.",
-            "Write terms between the operators, for example: red dress - stripes + 2:silk",
+            _("The query {query} has a '+' or '-' with no words after it.").format(query=repr(source)),
+            _("Write terms between the operators, for example: red dress - stripes + 2:silk"),
         )
     raw = " ".join(words)
     weight = 1.0

@@ -33,16 +33,17 @@ import logging
 import os
 import threading
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
 from desktop_app.core.catalog import scanner, vocabulary
 from desktop_app.core.catalog.vocabulary import catalog_vocabulary
 from desktop_app.core.embedding.encoders import open_text_encoder, open_vision_encoder
-from desktop_app.core.platform.errors import CatalogError, UserError
+from desktop_app.core.platform.errors import CatalogError, Fix, UserError
+from desktop_app.core.platform.i18n import _
 from desktop_app.core.platform.jobs import CancelToken
 from desktop_app.core.search.product_hits import NO_PRODUCT_JSON, ProductHit, product_hits
 from desktop_app.core.search.query_terms import QueryTermsError, Term, parse_terms
@@ -102,6 +103,12 @@ class SearchQuery:
     max_price: float | None = None
     sizes: list[str] = field(default_factory=list)  # compared by product_store.size_key: "m", "Medium", "talla M" alike
     one_size_fits: bool = False  # with sizes: products without sizes (a bag, a scarf) fit too, as the assistant asks
+    # With neither words nor a photo the query lists what the filters let through ("all my shoes"), in this order.
+    order: Literal["newest", "name"] = "newest"
+
+    @property
+    def browsing(self) -> bool:
+        return not (self.text or "").strip() and self.image is None
 
     def offer(self) -> OfferFilter:
         return OfferFilter(in_stock=self.in_stock, min_price=self.min_price, max_price=self.max_price, sizes=tuple(self.sizes),
@@ -112,7 +119,7 @@ class SearchQuery:
 class SearchHit:
     item_id: int
     path: str
-    score: float
+    score: float | None  # None for an item listed by browsing, which nothing was compared with
     category: str | None
     category_source: str | None
     color: str | None
@@ -121,7 +128,7 @@ class SearchHit:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "path": self.path, "score": round(self.score, 4), "category": self.category,
+            "path": self.path, "score": None if self.score is None else round(self.score, 4), "category": self.category,
             "category_source": self.category_source, "color": self.color, "thumbnail": self.thumbnail,
             **(self.product.to_json() if self.product is not None else NO_PRODUCT_JSON),
         }
@@ -261,9 +268,33 @@ class Searcher:
             return self.store.categories()
 
     def search(self, query: SearchQuery, cancel: CancelToken | None = None) -> list[SearchHit]:
+        """Ranked by the words and photo; with neither, the items the filters let through (`browse`)."""
         cancel = cancel or CancelToken()
         with self._lock:
-            return self._search(query, cancel)
+            return self._browse(query) if query.browsing else self._search(query, cancel)
+
+    def _browse(self, query: SearchQuery) -> list[SearchHit]:
+        """Listing needs no model: it reads the tables only, so it works before any image model is installed."""
+        _check_limits(query)
+        if self.store.item_count() == 0:
+            raise self._empty()
+        filters = self._filters(query)
+        offer = [self.catalog.products.offer_subquery(filters.offer)] if filters.offer.active else []
+        if filters.folders.subfolder is not None:
+            allowed = set(self.store.item_ids_under(filters.folders.subfolder, filters.categories, filters.colors, offer))
+        elif filters.categories or filters.colors or filters.folders.folder_ids or offer:
+            allowed = set(self.store.filtered_item_ids(filters.categories, filters.colors, filters.folders.folder_ids, offer).tolist())
+        else:
+            allowed = None
+        ordered = [(item_id, 0.0) for item_id in self.store.item_ids_in_order(query.order) if allowed is None or item_id in allowed]
+        return [replace(hit, score=None) for hit in self._hits(ordered, query.k, filters.offer)]
+
+    def _empty(self) -> EmptyCatalogError:
+        return EmptyCatalogError(
+            _("The catalog {path} is empty: there is nothing to search yet.").format(path=self.context.paths.db_path),
+            _("Add a folder of photos first: fashion-assistant index FOLDER"),
+            fix=Fix.ADD_FOLDER,
+        )
 
     def encode(self, query: SearchQuery, cancel: CancelToken | None = None) -> EncodedQuery:
         """The query's words and photo as `search_encoded` takes them, so several searches that share them (the
@@ -314,10 +345,7 @@ class Searcher:
 
         recorded = self.store.recorded_model()
         if recorded is None or self.store.item_count() == 0:
-            raise EmptyCatalogError(
-                f"The catalog {self.context.paths.db_path} is empty: there is nothing to search yet.",
-                "Add a folder of photos first: fashion-assistant index FOLDER",
-            )
+            raise self._empty()
         key = (self._blip2 or recorded.spec, recorded)
         if key != self._model_key:
             self._text = self._vision = None
@@ -326,11 +354,13 @@ class Searcher:
             identity = model_identity(resolved)
             if identity != recorded:
                 raise ModelMismatchError(
-                    f"This catalog was built with {recorded.describe()}, not {identity.describe()}.",
-                    "Search without --blip2 to use the catalog's own model, or rebuild the catalog with this one "
-                    "(`fashion-assistant index --rebuild`)." if self._blip2 else
-                    "The catalog's model changed on this machine since it was built: restore that model, or rebuild the"
-                    " catalog with the one here (`fashion-assistant index --rebuild`).",
+                    _("This catalog was built with {recorded}, not {found}.").format(
+                        recorded=recorded.describe(), found=identity.describe()),
+                    _("Search without --blip2 to use the catalog's own model, or rebuild the catalog with this one "
+                      "(`fashion-assistant index --rebuild`).") if self._blip2 else
+                    _("The catalog's model changed on this machine since it was built: restore that model, or rebuild the"
+                      " catalog with the one here (`fashion-assistant index --rebuild`)."),
+                    fix=Fix.MODELS,
                 )
             self._resolved, self._model_key = resolved, key
         assert self._resolved is not None
@@ -383,8 +413,8 @@ class Searcher:
             category = word if self.store.has_tag("category", word) else catalog_vocabulary(self.catalog).category_for_word(word)
             if category is None:
                 raise SearchError(
-                    f"{word!r} is not a category.",
-                    f"Categories in this catalog: {', '.join(self.store.categories()) or 'none yet'}.",
+                    _("{word!r} is not a category.").format(word=word),
+                    _("Categories in this catalog: {categories}.").format(categories=", ".join(self.store.categories()) or _("none yet")),
                 )
             chosen.append(category)
         return chosen
@@ -398,8 +428,10 @@ class Searcher:
         if any(path in target.parents for _, path in added):
             return _FolderFilter([], subfolder=os.path.join(target, ""))
         raise SearchError(
-            f"The folder {folder} is not in the catalog.",
-            "Index it first (fashion-assistant index FOLDER), or pick one of: " + ", ".join(str(p) for _, p in added),
+            _("The folder {folder} is not in the catalog.").format(folder=folder),
+            _("Index it first (fashion-assistant index FOLDER), or pick one of: {folders}").format(
+                folders=", ".join(str(p) for _, p in added)),
+            fix=Fix.ADD_FOLDER,
         )
 
     # -- the two passes -----------------------------------------------------------------------------
@@ -479,15 +511,17 @@ class Searcher:
 
 def _check_limits(query: SearchQuery) -> None:
     if query.k < 1:
-        raise SearchError(f"Asked for {query.k} results.", "Ask for at least one (-k 1 or more).")
+        raise SearchError(_("Asked for {count} results.").format(count=query.k), _("Ask for at least one (-k 1 or more)."))
     if not 0.0 <= query.text_weight <= 1.0:
-        raise SearchError(f"The text weight {query.text_weight} is outside 0..1.", "Use 1 for words only, 0 for the photo only.")
-    for name, price in (("lowest", query.min_price), ("highest", query.max_price)):
+        raise SearchError(_("The text weight {weight} is outside 0..1.").format(weight=query.text_weight),
+                          _("Use 1 for words only, 0 for the photo only."))
+    for price in (query.min_price, query.max_price):
         if price is not None and not price >= 0:  # NaN too
-            raise SearchError(f"The {name} price {price} is not a price.", "Give prices of 0 or more, in the shop's currency.")
+            raise SearchError(_("The price {price} is not a price.").format(price=price),
+                              _("Give prices of 0 or more, in the shop's currency."))
     if query.min_price is not None and query.max_price is not None and query.min_price > query.max_price:
-        raise SearchError(f"The lowest price {query.min_price:g} is above the highest, {query.max_price:g}.",
-                          "Swap them, or leave one out.")
+        raise SearchError(_("The lowest price {low:g} is above the highest, {high:g}.").format(low=query.min_price, high=query.max_price),
+                          _("Swap them, or leave one out."))
 
 
 def _terms(query: SearchQuery) -> list[Term]:
@@ -495,7 +529,7 @@ def _terms(query: SearchQuery) -> list[Term]:
     if query.image is not None:
         terms.append(Term(1.0, photo=Path(query.image)))
     if not terms:
-        raise SearchError("Nothing to search for.", "Give some words, an example photo (--image FILE), or both.")
+        raise SearchError(_("Nothing to search for."), _("Give some words, an example photo (--image FILE), or both."))
     return terms
 
 
@@ -504,7 +538,8 @@ def _colors(requested: Sequence[str]) -> list[str]:
     for word in requested:
         color = vocabulary.color_for_word(word)
         if color is None:
-            raise SearchError(f"{word!r} is not a colour this catalog tags.", f"Colours: {', '.join(vocabulary.COLORS)}.")
+            raise SearchError(_("{word!r} is not a colour this catalog tags.").format(word=word),
+                              _("Colours: {colours}.").format(colours=", ".join(vocabulary.COLORS)))
         chosen.append(color)
     return chosen
 
@@ -513,7 +548,7 @@ def _sum(vectors: np.ndarray, weights: list[float]) -> np.ndarray:
     """rclip's combination: the weighted sum of normalised vectors, normalised again."""
     total = np.einsum("t,td->d", np.asarray(weights, dtype=np.float32), vectors)
     if float(np.linalg.norm(total)) < 1e-6:
-        raise QueryTermsError("The query's terms cancel each other out.", "Change a weight or drop a '-' term.")
+        raise QueryTermsError(_("The query's terms cancel each other out."), _("Change a weight or drop a '-' term."))
     return _normalised(total.astype(np.float32))
 
 
@@ -526,7 +561,8 @@ def _photo_vector(encoder: VisionEncoder | OnnxVisionEncoder, path: Path) -> np.
         decoded = decode_image(path, target=size)
     except UnreadableImage as exc:
         raise QueryPhotoError(
-            f"The example photo {path} cannot be used: {exc.message}.", "Choose another photo (JPEG, PNG or WebP).", exc.detail
+            _("The example photo {path} cannot be used: {reason}.").format(path=path, reason=exc.message),
+            _("Choose another photo (JPEG, PNG or WebP)."), exc.detail
         ) from exc
     queries = encoder.encode(to_pixels([decoded.image], encoder.pixel_spec))
     return mean_vectors(queries)[0]

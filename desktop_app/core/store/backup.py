@@ -24,6 +24,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from desktop_app.core.platform.i18n import _
 from desktop_app.core.platform.units import format_size
 
 if TYPE_CHECKING:
@@ -56,7 +57,7 @@ class Backup:
                 "size": self.size}
 
     def describe(self) -> str:
-        return f"{self.kind} backup of {self.taken_at:%Y-%m-%d %H:%M}"
+        return _("{kind} backup of {when}").format(kind=self.kind, when=f"{self.taken_at:%Y-%m-%d %H:%M}")
 
 
 def backups_dir(catalog_path: Path) -> Path:

@@ -20,7 +20,8 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 
 import numpy as np
 
-from desktop_app.core.platform.errors import CatalogError
+from desktop_app.core.platform.errors import CatalogError, Fix
+from desktop_app.core.platform.i18n import _
 from desktop_app.core.store import db
 
 VECTOR_TABLE = "item_vectors"
@@ -32,6 +33,8 @@ _SOURCE_RANK = {"auto": 1, "folder": 2, "product": 3, "user": 4}  # product: the
 P = ParamSpec("P")
 R = TypeVar("R")
 
+
+REMOVED_KEPT_DAYS = 30  # how long a removed folder's photos and tags are kept for undo and a quick re-add
 
 def db_path(path: str | Path) -> str | bytes:
     """A file name as the catalog stores it: text, or its raw bytes where it is not valid Unicode.
@@ -182,9 +185,10 @@ class CatalogStore:
         recorded = self.recorded_model()
         if recorded is not None and recorded != model:
             raise ModelMismatchError(
-                f"This catalog was built with {recorded.describe()}, not {model.describe()}.",
-                hint="Use the same model (it is the default when you give none), or rebuild: "
-                "`fashion-assistant index --rebuild` re-embeds every photo with the new model.",
+                _("This catalog was built with {recorded}, not {found}.").format(recorded=recorded.describe(), found=model.describe()),
+                hint=_("Use the same model (it is the default when you give none), or rebuild: "
+                       "`fashion-assistant index --rebuild` re-embeds every photo with the new model."),
+                fix=Fix.MODELS,
             )
         if recorded is None:
             self.set_meta("embedding_model", asdict(model))
@@ -222,14 +226,50 @@ class CatalogStore:
         return [(int(r[0]), Path(from_db_path(r[1]))) for r in self.conn.execute("SELECT id, path FROM folders ORDER BY path")]
 
     def remove_folder(self, path: Path) -> int:
-        """Forget a folder and its items; returns how many items went."""
-        row = self.conn.execute("SELECT id FROM folders WHERE path = ?", (db_path(path),)).fetchone()
+        """Take a folder and its items out of the catalog, keeping each item's photo (its vectors) and tags in
+        `removed_items` for REMOVED_KEPT_DAYS, so `restore_folder` is instant and so is indexing it again."""
+        key = db_path(path)
+        row = self.conn.execute("SELECT id FROM folders WHERE path = ?", (key,)).fetchone()
         if row is None:
             return 0
-        ids = [int(r[0]) for r in self.conn.execute("SELECT id FROM items WHERE folder_id = ?", (row[0],))]
-        self.remove_items(ids)
+        items = self.conn.execute("SELECT id, path, image_id, size, mtime_ns FROM items WHERE folder_id = ?", (row[0],)).fetchall()
+        for item_id, item_path, image_id, size, mtime_ns in items:
+            tags = self.conn.execute("SELECT kind, value, source, score FROM tags WHERE item_id = ?", (item_id,)).fetchall()
+            self.conn.execute(
+                "INSERT OR REPLACE INTO removed_items(path, folder_path, image_id, size, mtime_ns, tags) VALUES (?, ?, ?, ?, ?, ?)",
+                (item_path, key, image_id, size, mtime_ns, json.dumps([list(t) for t in tags])))
+        self.remove_items([int(r[0]) for r in items])
         self.conn.execute("DELETE FROM folders WHERE id = ?", (row[0],))
-        return len(ids)
+        return len(items)
+
+    def restore_folder(self, path: Path) -> int:
+        """Put a removed folder's items back as they were (vectors, tags); returns how many came back."""
+        key = db_path(path)
+        kept = self.conn.execute("SELECT path, image_id, size, mtime_ns, tags FROM removed_items WHERE folder_path = ?",
+                                 (key,)).fetchall()
+        if not kept:
+            return 0
+        folder_id = self.add_folder(path)
+        for item_path, image_id, size, mtime_ns, tags in kept:
+            item_id = self.put_item(from_db_path(item_path), folder_id, int(image_id), int(size), int(mtime_ns))
+            for kind, value, source, score in json.loads(tags):
+                self.set_tag(item_id, kind, value, source, score)
+        self.conn.execute("DELETE FROM removed_items WHERE folder_path = ?", (key,))
+        return len(kept)
+
+    def forget_removed(self, path: Path) -> None:
+        """The folder is indexed again: its removed items are no longer an undo (their photos stay for reuse)."""
+        self.conn.execute("DELETE FROM removed_items WHERE folder_path = ?", (db_path(path),))
+
+    def purge_removed(self, older_than_days: float = REMOVED_KEPT_DAYS) -> int:
+        """Drop what was removed longer ago than that, and the photos no file shows any more; returns items dropped."""
+        cutoff = f"-{float(older_than_days)} days"
+        dropped = self.conn.execute("DELETE FROM removed_items WHERE removed_at < strftime('%Y-%m-%dT%H:%M:%fZ', 'now', ?)",
+                                    (cutoff,)).rowcount
+        if dropped:
+            self.conn.execute("DELETE FROM images WHERE id NOT IN (SELECT image_id FROM items)"
+                              " AND id NOT IN (SELECT image_id FROM removed_items)")
+        return int(dropped)
 
     # -- photos and items ---------------------------------------------------------------------
     @_read
@@ -305,8 +345,9 @@ class CatalogStore:
             self.conn.execute(f"DELETE FROM {VECTOR_TABLE} WHERE item_id = ?", (item_id,))
             self.conn.execute(f"DELETE FROM {CODES_TABLE} WHERE item_id = ?", (item_id,))
             self.conn.execute("DELETE FROM items WHERE id = ?", (item_id,))
-        for image_id in images:
-            self.conn.execute("DELETE FROM images WHERE id = ? AND id NOT IN (SELECT image_id FROM items)", (image_id,))
+        for image_id in images:  # a photo kept for a removed folder stays too (remove_folder)
+            self.conn.execute("DELETE FROM images WHERE id = ? AND id NOT IN (SELECT image_id FROM items)"
+                              " AND id NOT IN (SELECT image_id FROM removed_items)", (image_id,))
 
     # -- tags -----------------------------------------------------------------------------------
     def set_tag(self, item_id: int, kind: str, value: str, source: str, score: float | None = None) -> bool:
@@ -341,21 +382,30 @@ class CatalogStore:
         self.conn.execute("DELETE FROM tags WHERE item_id = ?", (item_id,))
         self.conn.execute(f"UPDATE {VECTOR_TABLE} SET category = '', color = '' WHERE item_id = ?", (item_id,))
 
-    def correction_for(self, content_hash: str, kind: str) -> str | None:
+    def correction_for(self, content_hash: str, kind: str, path: str | None = None) -> str | None:
+        """The user's word on this content; else on this file (its content changed: the photo was edited and saved)."""
         row = self.conn.execute("SELECT value FROM corrections WHERE content_hash = ? AND kind = ?", (content_hash, kind)).fetchone()
+        if row is None and path is not None:
+            row = self.conn.execute("SELECT value FROM path_corrections WHERE path = ? AND kind = ?", (db_path(path), kind)).fetchone()
         return None if row is None else str(row[0])
 
     def correct(self, path: str, kind: str, value: str) -> None:
-        """Record a user's correction by content, and apply it to every file with that content."""
+        """Record a user's correction by content and by path, and apply it to every file with that content."""
         row = self.conn.execute(
             "SELECT images.content_hash FROM items JOIN images ON images.id = items.image_id WHERE items.path = ?", (db_path(path),)
         ).fetchone()
         if row is None:
-            raise CatalogError(f"{path} is not in the catalog.", "Index its folder first, then correct its tags.")
+            raise CatalogError(_("{path} is not in the catalog.").format(path=path), _("Index its folder first, then correct its tags."),
+                               fix=Fix.ADD_FOLDER)
         self.conn.execute(
             "INSERT INTO corrections(content_hash, kind, value) VALUES (?, ?, ?) "
             "ON CONFLICT(content_hash, kind) DO UPDATE SET value = excluded.value, at = excluded.at",
             (row[0], kind, value),
+        )
+        self.conn.execute(
+            "INSERT INTO path_corrections(path, kind, value) VALUES (?, ?, ?) "
+            "ON CONFLICT(path, kind) DO UPDATE SET value = excluded.value, at = excluded.at",
+            (db_path(path), kind, value),
         )
         for (item_id,) in self.conn.execute(
             "SELECT items.id FROM items JOIN images ON images.id = items.image_id WHERE images.content_hash = ?", (row[0],)
@@ -405,6 +455,16 @@ class CatalogStore:
         marks = ",".join("?" * len(item_ids))
         rows = self.conn.execute(self._ITEM_SELECT + f" WHERE items.id IN ({marks})", list(item_ids))
         return {int(r[0]): _item_row(r) for r in rows}
+
+    @_read
+    def item_ids_in_order(self, order: str) -> list[int]:
+        """Every item, newest file first ("newest") or by file name ("name"), for browsing without a query."""
+        rows = self.conn.execute("SELECT id, path, mtime_ns FROM items").fetchall()
+        if order == "name":
+            rows.sort(key=lambda r: (os.path.basename(from_db_path(r[1])).casefold(), from_db_path(r[1])))
+        else:
+            rows.sort(key=lambda r: (-int(r[2]), from_db_path(r[1])))
+        return [int(r[0]) for r in rows]
 
     @_read
     def item_count(self) -> int:

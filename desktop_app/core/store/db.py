@@ -31,6 +31,7 @@ from types import ModuleType
 from typing import Any
 
 from desktop_app.core.platform.errors import CatalogError, StorageError, UserError, disk_full
+from desktop_app.core.platform.i18n import _
 from desktop_app.core.store import backup
 
 log = logging.getLogger(__name__)
@@ -80,15 +81,15 @@ def choose_driver(preferred: str | None = None, stdlib: ModuleType = sqlite3) ->
         return stdlib
     if preferred == "sqlite3":
         raise CatalogError(
-            "This Python's sqlite3 cannot load extensions, so the vector index cannot be used.",
-            hint=f"Unset {DRIVER_ENV} to use sqlean-py instead.",
+            _("This Python's sqlite3 cannot load extensions, so the vector index cannot be used."),
+            hint=_("Unset {variable} to use sqlean-py instead.").format(variable=DRIVER_ENV),
         )
     try:
         return importlib.import_module("sqlean")
     except ImportError as exc:
         raise CatalogError(
-            "This Python's sqlite3 cannot load extensions and sqlean-py is not installed.",
-            hint="Install it with: pip install sqlean-py",
+            _("This Python's sqlite3 cannot load extensions and sqlean-py is not installed."),
+            hint=_("Install it with: pip install sqlean-py"),
             detail=str(exc),
         ) from exc
 
@@ -151,7 +152,8 @@ def _open(target: Path | str, driver: ModuleType, shown: Path | str) -> Connecti
     try:
         conn = driver.connect(str(target), isolation_level=None, timeout=30, check_same_thread=False)
     except driver.Error as exc:
-        raise CatalogError(f"Cannot open the catalog {shown}.", "Check that the folder exists and is writable.", str(exc)) from exc
+        raise CatalogError(_("Cannot open the catalog {path}.").format(path=shown), _("Check that the folder exists and is writable."),
+                           str(exc)) from exc
 
     def setup() -> None:
         conn.row_factory = driver.Row
@@ -217,30 +219,35 @@ def refuse_unreadable(path: Path) -> None:
         with path.open("rb") as fh:
             head = fh.read(len(SQLITE_HEADER))
     except OSError as exc:
-        raise CatalogError(f"The catalog {path} cannot be read ({exc.strerror or exc}).",
-                           "Check that you may read and write the file and its folder.", str(exc)) from exc
+        raise CatalogError(_("The catalog {path} cannot be read ({reason}).").format(path=path, reason=exc.strerror or exc),
+                           _("Check that you may read and write the file and its folder."), str(exc)) from exc
     if not head:
         raise CatalogUnreadableError(
-            f"The catalog {path} is empty (0 bytes): the items, tags and corrections it held are not in it any more.",
+            _("The catalog {path} is empty (0 bytes): the items, tags and corrections it held are not in it any more.").format(path=path),
             unreadable_hint(path))
     if head != SQLITE_HEADER:
-        raise CatalogUnreadableError(f"The catalog {path} is not an SQLite file, so it cannot be opened.", unreadable_hint(path))
+        raise CatalogUnreadableError(_("The catalog {path} is not an SQLite file, so it cannot be opened.").format(path=path),
+                                     unreadable_hint(path))
 
 
 def unreadable_hint(path: Path) -> str:
-    aside = f"this file is kept aside as {path.name}.damaged-<date-time>"
+    aside = _("this file is kept aside as {name}").format(name=f"{path.name}.damaged-<date-time>")
     latest = backup.latest_backup(path)
     if latest is None:
-        return f"Start a new catalog with `{NEW_COMMAND}` ({aside}), or put back a copy of the catalog if you have one."
-    return (f"Restore the latest backup ({latest.describe()}) with `{RESTORE_COMMAND}`, or start a new catalog"
-            f" with `{NEW_COMMAND}`; either way {aside}.")
+        return _("Start a new catalog with `{new}` ({aside}), or put back a copy of the catalog if you have one.").format(
+            new=NEW_COMMAND, aside=aside)
+    return _("Restore the latest backup ({backup}) with `{restore}`, or start a new catalog with `{new}`; either way {aside}.").format(
+        backup=latest.describe(), restore=RESTORE_COMMAND, new=NEW_COMMAND, aside=aside)
 
 
 def damaged_hint(path: Path) -> str:
     latest = backup.latest_backup(path)
-    restore = f"; or restore the latest backup ({latest.describe()}) with `{RESTORE_COMMAND}`" if latest else ""
-    return (f"Run `{REPAIR_COMMAND}`: it keeps a copy of the damaged file and rebuilds the catalog with its items,"
-            f" tags and corrections{restore}.")
+    if latest is None:
+        return _("Run `{repair}`: it keeps a copy of the damaged file and rebuilds the catalog with its items, tags and"
+                 " corrections.").format(repair=REPAIR_COMMAND)
+    return _("Run `{repair}`: it keeps a copy of the damaged file and rebuilds the catalog with its items, tags and"
+             " corrections; or restore the latest backup ({backup}) with `{restore}`.").format(
+        repair=REPAIR_COMMAND, backup=latest.describe(), restore=RESTORE_COMMAND)
 
 
 def quick_check(conn: Connection, table: str | None = None) -> list[str]:
@@ -260,7 +267,7 @@ def _verify_if_changed(conn: Connection, path: Path) -> None:
             return
     problems = quick_check(conn)
     if problems:
-        raise CatalogDamagedError(f"The catalog {path} is damaged: SQLite's own check found damaged pages in it.",
+        raise CatalogDamagedError(_("The catalog {path} is damaged: SQLite's own check found damaged pages in it.").format(path=path),
                                   damaged_hint(path), "\n".join(problems))
     try:
         marker.parent.mkdir(parents=True, exist_ok=True)
@@ -289,7 +296,7 @@ def _use_wal(conn: Connection, driver: ModuleType) -> None:
 
 def _translate(exc: Exception, path: Path | str) -> UserError:
     known = _known_failure(exc, path)
-    return known or CatalogError(f"The catalog {path} could not be used.", "See the log file for details.", str(exc))
+    return known or CatalogError(_("The catalog {path} could not be used.").format(path=path), _("See the log file for details."), str(exc))
 
 
 def _known_failure(exc: Exception, path: Path | str) -> UserError | None:
@@ -298,18 +305,18 @@ def _known_failure(exc: Exception, path: Path | str) -> UserError | None:
     if _FULL.search(text):
         return catalog_disk_full(Path(path), text)
     if _DAMAGE.search(text):
-        return CatalogDamagedError(f"The catalog {path} is damaged: part of it cannot be read ({text}).",
+        return CatalogDamagedError(_("The catalog {path} is damaged: part of it cannot be read ({reason}).").format(path=path, reason=text),
                                    damaged_hint(Path(path)), text)
     if "disk i/o error" in text.lower():
-        return StorageError(f"The catalog {path} could not be read or written (a disk I/O error).",
-                            "Check that the drive holding it is connected and healthy, then run the command again.", text)
+        return StorageError(_("The catalog {path} could not be read or written (a disk I/O error).").format(path=path),
+                            _("Check that the drive holding it is connected and healthy, then run the command again."), text)
     return None
 
 
 def catalog_disk_full(path: Path, detail: str) -> StorageError:
     """The catalog grows by its write-ahead log first: ask for a tenth of its size, and at least room to work."""
     size = sum(f.stat().st_size for f in (path, *sidecar_files(path)) if f.exists())
-    return disk_full(path.parent, f"the catalog {path.name} cannot grow", max(backup.ROOM_TO_WORK, size // 10), detail)
+    return disk_full(path.parent, _("the catalog {name} cannot grow").format(name=path.name), max(backup.ROOM_TO_WORK, size // 10), detail)
 
 
 @contextlib.contextmanager

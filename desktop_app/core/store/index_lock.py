@@ -20,11 +20,14 @@ from pathlib import Path
 from typing import IO
 
 from desktop_app.core.platform.errors import UserError
+from desktop_app.core.platform.i18n import N_, _
 
 WAIT_SECONDS = 5.0  # a run that is about to end (a re-scan with nothing new) is waited for, not reported
 _POLL_SECONDS = 0.1
 _BINARY = getattr(os, "O_BINARY", 0)  # Windows would translate newlines without it
 _INFO_OFFSET = 1  # Windows' locks are mandatory: byte 0 is the locked one, the holder's details come after it
+# What holds the lock, as the holder wrote it into the lock file, in words for the message of one that waits for it.
+_WHAT = {"indexing": N_("indexing"), "repair": N_("repair"), "restore": N_("restore"), "replacement": N_("replacement")}
 
 
 class CatalogBusyError(UserError):
@@ -62,10 +65,14 @@ def _acquire(handle: IO[bytes], wait: float) -> None:
 
 def _busy(handle: IO[bytes]) -> CatalogBusyError:
     holder = _read_holder(handle)
-    what = holder.get("what", "indexing")
-    who = f" (process {holder['pid']}, since {holder['since']})" if "pid" in holder and "since" in holder else ""
-    return CatalogBusyError(f"Another {what} of this catalog is running{who}.",
-                            "Wait for it to finish, or stop it, then run the command again.")
+    what = str(holder.get("what", "indexing"))
+    what = _(_WHAT[what]) if what in _WHAT else what
+    if "pid" in holder and "since" in holder:
+        message = _("Another {what} of this catalog is running (process {pid}, since {since}).").format(
+            what=what, pid=holder["pid"], since=holder["since"])
+    else:
+        message = _("Another {what} of this catalog is running.").format(what=what)
+    return CatalogBusyError(message, _("Wait for it to finish, or stop it, then run the command again."))
 
 
 def _record_holder(handle: IO[bytes], what: str) -> None:

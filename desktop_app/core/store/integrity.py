@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from desktop_app.core.platform.errors import UserError
+from desktop_app.core.platform.i18n import _
 from desktop_app.core.store import backup, db
 from desktop_app.core.store.catalog import Catalog
 from desktop_app.core.store.catalog_store import VECTOR_TABLE
@@ -57,12 +58,15 @@ class IntegrityReport:
     def summary(self) -> str:
         """One line for `doctor` and the window: what is wrong, and the way out."""
         if self.ok:
-            since = f", unchanged since checked at {self.checked_at}" if self.checked_at else ""
-            return f"ok ({self.items} items, {self.vectors} vectors{since})"
+            if self.checked_at:
+                return _("ok ({items} items, {vectors} vectors, unchanged since checked at {when})").format(
+                    items=self.items, vectors=self.vectors, when=self.checked_at)
+            return _("ok ({items} items, {vectors} vectors)").format(items=self.items, vectors=self.vectors)
         if self.error is not None:
             return self.error
-        what = "the vector index is damaged" if self.vectors_only else f"damaged tables: {', '.join(self.damaged_tables)}"
-        return f"{what}; run `{db.REPAIR_COMMAND}`"
+        if self.vectors_only:
+            return _("the vector index is damaged; run `{repair}`").format(repair=db.REPAIR_COMMAND)
+        return _("damaged tables: {tables}; run `{repair}`").format(tables=", ".join(self.damaged_tables), repair=db.REPAIR_COMMAND)
 
     def to_json(self) -> dict[str, Any]:
         return {**asdict(self), "ok": self.ok, "vectors_only": self.vectors_only, "summary": self.summary()}

@@ -24,7 +24,8 @@ from typing import Any
 
 import numpy as np
 
-from desktop_app.core.platform.errors import CatalogError, StorageError, UserError
+from desktop_app.core.platform.errors import CatalogError, Fix, StorageError, UserError
+from desktop_app.core.platform.i18n import _
 from desktop_app.core.platform.units import format_size
 from desktop_app.core.store import backup, db
 from desktop_app.core.store.catalog_store import QUERY_VECTOR_DTYPE, VECTOR_TABLE, CatalogStore, code_rows, mean_vectors
@@ -76,9 +77,10 @@ def repair_catalog(path: Path) -> RepairReport:
     with index_lock(path, what="repair", wait=0):
         report = check_catalog_file(path, again=True)
         if report is None:
-            raise CatalogError(f"There is no catalog at {path}.", "Index a folder to make one: `fashion-assistant index PATH`.")
+            raise CatalogError(_("There is no catalog at {path}.").format(path=path),
+                               _("Index a folder to make one: `fashion-assistant index PATH`."), fix=Fix.ADD_FOLDER)
         if report.error is not None:
-            raise db.CatalogUnreadableError(f"The catalog {path} cannot be repaired: SQLite cannot read it at all.",
+            raise db.CatalogUnreadableError(_("The catalog {path} cannot be repaired: SQLite cannot read it at all.").format(path=path),
                                             db.unreadable_hint(path), report.error)
         if report.ok:
             return RepairReport(str(path), repaired=False)
@@ -102,7 +104,8 @@ def restore_backup(path: Path, chosen: Path | None = None) -> Replacement:
     if chosen is None:
         latest = backup.latest_backup(path)
         if latest is None:
-            raise CatalogError(f"There is no backup of {path} yet.", f"Start a new catalog with `{db.NEW_COMMAND}`.")
+            raise CatalogError(_("There is no backup of {path} yet.").format(path=path),
+                               _("Start a new catalog with `{new}`.").format(new=db.NEW_COMMAND))
         chosen = latest.path
     with index_lock(path, what="restore", wait=0):
         draft = path.with_name(path.name + ".restoring")
@@ -146,11 +149,12 @@ def _condition(path: Path) -> str:
 
 
 def _refuse_damaged_backup(draft: Path, chosen: Path) -> None:
-    other = "Choose another one from `fashion-assistant catalog backups` and pass it to `catalog restore`."
+    other = _("Choose another one from `fashion-assistant catalog backups` and pass it to `catalog restore`.")
     try:
         conn = db.connect(draft, migrate=False, verify=False)
     except UserError as exc:
-        raise CatalogError(f"The backup {chosen} cannot be used: {exc.message}", other, exc.detail) from exc
+        raise CatalogError(_("The backup {backup} cannot be used: {reason}").format(backup=chosen, reason=exc.message), other,
+                           exc.detail) from exc
     try:
         problems = db.quick_check(conn)
     except db.driver_of(conn).DatabaseError as exc:
@@ -158,7 +162,7 @@ def _refuse_damaged_backup(draft: Path, chosen: Path) -> None:
     finally:
         conn.close()
     if problems:
-        raise CatalogError(f"The backup {chosen} is damaged too.", other, "\n".join(problems))
+        raise CatalogError(_("The backup {backup} is damaged too.").format(backup=chosen), other, "\n".join(problems))
 
 
 def _keep_copy(path: Path) -> Path:
@@ -167,8 +171,10 @@ def _keep_copy(path: Path) -> Path:
     needed = 2 * sum(f.stat().st_size for f in files)  # the copy, and the rebuilt catalog at most as large
     free = shutil.disk_usage(path.parent).free
     if free < needed:
-        raise StorageError(f"There is not enough room to repair the catalog: {path.parent} has {format_size(free)} free.",
-                           f"Free at least {format_size(needed - free)} there and run `{db.REPAIR_COMMAND}` again.")
+        raise StorageError(_("There is not enough room to repair the catalog: {folder} has {free} free.").format(
+                               folder=path.parent, free=format_size(free)),
+                           _("Free at least {size} there and run `{repair}` again.").format(size=format_size(needed - free),
+                                                                                            repair=db.REPAIR_COMMAND))
     target = backup.timestamped(path, "damaged")
     shutil.copy2(path, target)
     if len(files) == 2:
@@ -202,7 +208,8 @@ def _rebuild(draft: Path, source: Path) -> RepairReport:
         old.close()
         conn.close()
     if problems:
-        raise CatalogError("The repaired catalog did not pass SQLite's check.", f"Restore a backup with `{db.RESTORE_COMMAND}`.",
+        raise CatalogError(_("The repaired catalog did not pass SQLite's check."),
+                           _("Restore a backup with `{restore}`.").format(restore=db.RESTORE_COMMAND),
                            "\n".join(problems))
     return RepairReport(str(source), True, tables=tables, vectors_rebuilt=vectors, dropped=dropped)
 
@@ -211,9 +218,9 @@ def _copy_tables(old: db.Connection, new: db.Connection) -> dict[str, TableCopy]
     try:
         names = [str(r[0]) for r in old.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
     except db.driver_of(old).DatabaseError as exc:
-        raise db.CatalogUnreadableError("The catalog cannot be repaired: even its list of tables is damaged.",
-                                        f"Restore a backup with `{db.RESTORE_COMMAND}`, or start a new catalog with"
-                                        f" `{db.NEW_COMMAND}`.", str(exc)) from exc
+        raise db.CatalogUnreadableError(_("The catalog cannot be repaired: even its list of tables is damaged."),
+                                        _("Restore a backup with `{restore}`, or start a new catalog with `{new}`.").format(
+                                            restore=db.RESTORE_COMMAND, new=db.NEW_COMMAND), str(exc)) from exc
     ours = {str(r[0]) for r in new.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     copies = {}
     for name in names:
