@@ -38,7 +38,8 @@ def main(out_dir: Path, language: str) -> int:
     work = Path(tempfile.mkdtemp(prefix="fa-shots-"))
     context = open_context(work / "data")
     context.settings = context.settings.model_copy(
-        update={"blip2_model": str(build_tiny_blip2(work / "tiny-blip2")), "first_run_done": True, "batch_size": 1}
+        update={"blip2_model": str(build_tiny_blip2(work / "tiny-blip2")), "first_run_done": True, "batch_size": 1,
+                "accepted_licences": ["gemma"]}  # as after the person accepted the bundled model's terms once
     )
     install_translators(app, language)
     search_text, request = REQUESTS[language]
