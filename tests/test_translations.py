@@ -126,3 +126,10 @@ def test_the_cli_speaks_spanish_where_the_environment_does(lang: str, tmp_path: 
     english = subprocess.run([sys.executable, "-m", "desktop_app.cli", "search", "red dress"], capture_output=True, text=True,
                              env={**env, "LANG": "en_GB.UTF-8"}, cwd=ROOT, timeout=120)
     assert "catalog" in english.stderr.lower() and "catálogo" not in english.stderr.lower(), english.stderr
+
+
+def test_every_built_in_category_and_colour_has_a_display_name() -> None:
+    from desktop_app.core.catalog.vocabulary import CATEGORIES, COLORS
+    from desktop_app.ui.tag_names import _names
+
+    assert set(_names()) == set(CATEGORIES) | set(COLORS)

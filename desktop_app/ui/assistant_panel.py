@@ -51,6 +51,7 @@ from desktop_app.ui.photo_input import PhotoInput
 from desktop_app.ui.results_model import ResultRow, ResultsModel
 from desktop_app.ui.search_panel import SearchPanel, results_view, rows_from_hits
 from desktop_app.ui.streaming import AdviceStream
+from desktop_app.ui.tag_names import tag_name
 from desktop_app.ui.workers import BackgroundRunner
 
 AssistantFactory = Callable[[Catalog], Assistant]
@@ -255,7 +256,7 @@ class AssistantPanel(QWidget):
             self._advising = True
 
     def _show_classification(self, classification: Classification) -> None:
-        chips = [self.tr("[{category} × {count}]").format(category=c, count=QLocale().toString(n))
+        chips = [self.tr("[{category} × {count}]").format(category=tag_name(c), count=QLocale().toString(n))
                  for c, n in classification.items.items()]
         if classification.budget is not None:
             chips.append(self.tr("[budget {budget}]").format(budget=classification.budget.describe()))

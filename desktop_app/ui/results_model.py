@@ -17,6 +17,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractListModel, QCoreApplication, QLocale, QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
 from PySide6.QtGui import QColor, QImage, QImageReader, QPainter, QPixmap
 
+from desktop_app.ui.tag_names import tag_name
 from desktop_app.ui.workers import BackgroundRunner
 
 THUMB_SIZE = QSize(160, 160)
@@ -24,11 +25,15 @@ ItemRole = Qt.ItemDataRole.UserRole + 1
 _CACHE_LIMIT = 600
 
 
+STRONG_MATCH = 2.0  # scores are standard deviations above a typical item of the catalog
+GOOD_MATCH = 1.0
+
+
 def match_label(score: float) -> str:
-    """A score is standard deviations above a typical item of the catalog; people read words, not "-1.35"."""
-    if score >= 2.0:
+    """People read words, not "-1.35"; the search tab's closeness filter uses the same thresholds."""
+    if score >= STRONG_MATCH:
         return QCoreApplication.translate("ResultsModel", "strong match")
-    if score >= 1.0:
+    if score >= GOOD_MATCH:
         return QCoreApplication.translate("ResultsModel", "good match")
     return QCoreApplication.translate("ResultsModel", "weak match")
 
@@ -64,9 +69,9 @@ class ResultRow:
             if self.sold_out:
                 parts.append(QCoreApplication.translate("ResultsModel", "sold out"))
         else:
-            parts.append(self.category or QCoreApplication.translate("ResultsModel", "untagged"))
+            parts.append(tag_name(self.category) if self.category else QCoreApplication.translate("ResultsModel", "untagged"))
             if self.color:
-                parts.append(self.color)
+                parts.append(tag_name(self.color))
         if self.score is not None:
             parts.append(match_label(self.score))
         return " · ".join(parts)

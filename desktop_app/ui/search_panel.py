@@ -38,7 +38,8 @@ from desktop_app.core.store.catalog import Catalog, ThreadCatalogs
 from desktop_app.ui.errors import show_error
 from desktop_app.ui.operations import QueryOp
 from desktop_app.ui.photo_input import PhotoInput, accept_photo_drag
-from desktop_app.ui.results_model import THUMB_SIZE, ResultRow, ResultsModel
+from desktop_app.ui.results_model import GOOD_MATCH, STRONG_MATCH, THUMB_SIZE, ResultRow, ResultsModel
+from desktop_app.ui.tag_names import tag_name
 from desktop_app.ui.workers import BackgroundRunner
 
 ANY = "Any"  # the combo boxes' "no filter" entry, kept as data while its text is translated
@@ -144,6 +145,11 @@ class SearchPanel(QWidget):
         self.color = QComboBox()
         _fill(self.color, self.tr("Any"), COLORS)
         self.count = QSpinBox(minimum=1, maximum=500, value=24, prefix=self.tr("Show "))
+        self.closeness = QComboBox()  # SearchQuery.min_score, in the words the results show (results_model.match_label)
+        self.closeness.addItem(self.tr("Every match"), None)
+        self.closeness.addItem(self.tr("Good matches and better"), GOOD_MATCH)
+        self.closeness.addItem(self.tr("Strong matches only"), STRONG_MATCH)
+        self.closeness.setToolTip(self.tr("Leave out the results that look less like the request"))
         self.search_button = QPushButton(self.tr("Search"))
         self.search_button.clicked.connect(self.run_search)
         self._build_shop_filters()
@@ -178,6 +184,7 @@ class SearchPanel(QWidget):
         filters.addWidget(QLabel(self.tr("Colour")))
         filters.addWidget(self.color)
         filters.addWidget(self.count)
+        filters.addWidget(self.closeness)
         filters.addWidget(self.order)
         filters.addWidget(self.folder_chip)
         layout = QVBoxLayout(self)
@@ -189,7 +196,7 @@ class SearchPanel(QWidget):
         QShortcut(QKeySequence.StandardKey.Paste, self, activated=self._paste)
         self.refresh_shop()
         # Results follow the query: a changed filter or photo searches again (the words on Enter).
-        for box in (self.category, self.color, self.size, self.order):
+        for box in (self.category, self.color, self.size, self.order, self.closeness):
             box.currentIndexChanged.connect(self.follow)
         for spin in (self.min_price, self.max_price, self.count):
             spin.valueChanged.connect(self.follow)
@@ -278,6 +285,7 @@ class SearchPanel(QWidget):
             colors=[] if color == ANY else [color],
             folder=self.folder,
             k=self.count.value(),
+            min_score=self.closeness.currentData(),
             order=self.order.currentData(),
             in_stock=shop and self.in_stock.isChecked(),
             min_price=low if shop and low > 0 else None,
@@ -383,13 +391,13 @@ class SearchPanel(QWidget):
                                else self.tr("Correct category"))
         shown = [self.category.itemData(i) for i in range(1, self.category.count())]  # the catalog's, the shop's own too
         for category in dict.fromkeys([*CATEGORIES, *shown]):
-            action = QAction(category, correct, checkable=True, checked=not several and category == row.category)
+            action = QAction(tag_name(category), correct, checkable=True, checked=not several and category == row.category)
             action.triggered.connect(lambda _=False, c=category: self.correct(paths, {"category": c}))
             correct.addAction(action)
         colours = menu.addMenu(self.tr("Correct colour of {count} items").format(count=len(paths)) if several
                                else self.tr("Correct colour"))
         for colour in COLORS:
-            action = QAction(colour, colours, checkable=True, checked=not several and colour == row.color)
+            action = QAction(tag_name(colour), colours, checkable=True, checked=not several and colour == row.color)
             action.triggered.connect(lambda _=False, c=colour: self.correct(paths, {"color": c}))
             colours.addAction(action)
         return menu
@@ -414,7 +422,7 @@ class SearchPanel(QWidget):
             fields["color"] = changes["color"]
         self._results = [replace(r, **fields) if r.path in chosen else r for r in self._results]
         self.model.set_rows([replace(r, **fields) if r.path in chosen else r for r in self.model.rows()])
-        what = ", ".join(changes.values())
+        what = ", ".join(tag_name(value) for value in changes.values())
         self.status.setText(
             self.tr("Saved: {name} is now {what}. Re-indexing keeps your correction.").format(name=Path(paths[0]).name, what=what)
             if len(paths) == 1 else
@@ -430,4 +438,4 @@ def _fill(box: QComboBox, any_text: str, values: list[str]) -> None:
     box.clear()
     box.addItem(any_text, ANY)
     for value in values:
-        box.addItem(value, value)
+        box.addItem(tag_name(value), value)

@@ -10,7 +10,7 @@ from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QMenu
 
-from desktop_app.ui.results_model import ResultRow, match_label
+from desktop_app.ui.results_model import STRONG_MATCH, ResultRow, match_label
 from tests.gui.conftest import index_folder
 
 pytestmark = pytest.mark.slow
@@ -64,6 +64,21 @@ def test_a_photo_no_program_opens_is_said(qtbot, window, photo_folder: Path, mon
     assert "No program here could open" in window.search.status.text() and photo in window.search.status.text()
     window.search.show_photo_folder(photo)
     assert str(Path(photo).parent) in window.search.status.text()
+
+
+def test_the_closeness_filter_leaves_out_weaker_matches(qtbot, window, photo_folder: Path) -> None:
+    index_folder(qtbot, window, photo_folder)
+    search = window.search
+    search.query.setText("black shoes")
+    with qtbot.waitSignal(search.searched, timeout=120_000):
+        search.run_search()
+    everything = search.model.rows()
+    with qtbot.waitSignal(search.searched, timeout=120_000):
+        search.closeness.setCurrentIndex(search.closeness.findData(STRONG_MATCH))  # follows without Search
+    assert search.current_query().min_score == STRONG_MATCH
+    strong = search.model.rows()
+    assert all(row.score >= STRONG_MATCH for row in strong)
+    assert len(strong) == sum(1 for row in everything if row.score >= STRONG_MATCH)
 
 
 def test_scores_read_as_words() -> None:
