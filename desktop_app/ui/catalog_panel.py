@@ -36,6 +36,7 @@ from desktop_app.core.store.product_store import Product, ProductCounts, Variant
 from desktop_app.ui.catalog_questions import confirm_remove
 from desktop_app.ui.errors import open_fix, show_error
 from desktop_app.ui.operations import QueryOp
+from desktop_app.ui.tag_names import tag_name
 from desktop_app.ui.workers import BackgroundRunner, Worker
 
 PRODUCTS_SHOWN = 2000  # rows of the product list; the rest are a search away
@@ -278,7 +279,7 @@ class CatalogPanel(QWidget):
         if selected in stats.folders:  # the counts refresh during a run: the chosen folder stays chosen
             self.folders.setCurrentRow(stats.folders.index(selected))
         counts = stats.categories
-        by_category = ", ".join(f"{name} {_number(n)}" for name, n in counts.items())
+        by_category = ", ".join(f"{tag_name(name)} {_number(n)}" for name, n in counts.items())
         self.counts.setText(self.tr("{count} photos: ").format(count=_number(stats.items)) + by_category if counts
                             else self.tr("No photos indexed yet."))
         self.skipped.clear()
