@@ -65,7 +65,8 @@ class ResultRow:
         if self.name is not None:
             parts.append(self.name)
             if self.price is not None:
-                parts.append(QLocale().toCurrencyString(self.price, self.currency or ""))
+                # The amount in the locale's digits, then the ISO code: toCurrencyString glues a code to the number.
+                parts.append(f"{QLocale().toString(self.price, 'f', 2)} {self.currency or ''}".rstrip())
             if self.sold_out:
                 parts.append(QCoreApplication.translate("ResultsModel", "sold out"))
         else:

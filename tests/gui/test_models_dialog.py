@@ -149,7 +149,7 @@ def test_model_work_never_runs_on_the_ui_thread(qtbot, app_context: AppContext, 
     page = first_run.ModelsPage(app_context, runner)
     qtbot.addWidget(page)
     page.initializePage()
-    qtbot.waitUntil(lambda: "classifier:" in page.status.text(), timeout=30_000)
+    qtbot.waitUntil(lambda: "Classifier:" in page.status.text(), timeout=30_000)
 
     assert {name for name, _ in slow_calls} == {"download", "validate", "verify", "remove", "find models"}
     on_ui = [name for name, thread in slow_calls if thread is threading.main_thread()]

@@ -216,7 +216,6 @@ def test_categories_are_those_in_the_catalog(catalog: Catalog, searcher: Searche
 @pytest.mark.parametrize(
     ("query", "error"),
     [
-        (SearchQuery(), "Nothing to search for"),
         (SearchQuery(text="shoes", k=0), "0 results"),
         (SearchQuery(text="shoes", text_weight=1.5), "outside 0..1"),
         (SearchQuery(text="shoes", colors=["plaid-ish"]), "not a colour"),
