@@ -130,6 +130,6 @@ def test_the_cli_speaks_spanish_where_the_environment_does(lang: str, tmp_path: 
 
 def test_every_built_in_category_and_colour_has_a_display_name() -> None:
     from desktop_app.core.catalog.vocabulary import CATEGORIES, COLORS
-    from desktop_app.ui.tag_names import _names
+    from desktop_app.ui.tag_names import tag_names
 
-    assert set(_names()) == set(CATEGORIES) | set(COLORS)
+    assert set(tag_names()) == set(CATEGORIES) | set(COLORS)

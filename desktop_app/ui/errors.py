@@ -46,25 +46,18 @@ def without_commands(text: str) -> str:
     return " ".join(s for s in _SENTENCE_END.split(text.strip()) if s and not names_a_command(s))
 
 
-def fix_sentence(fix: Fix) -> str:
-    """What to do, in the window's words."""
-    if fix is Fix.ADD_FOLDER:
-        return QCoreApplication.translate("errors", "Use File ▸ Add folder… to add your photos.")
-    if fix is Fix.MODELS:
-        return QCoreApplication.translate("errors", "Open Models ▸ Manage models… to download or import it.")
-    if fix is Fix.SETTINGS:
-        return QCoreApplication.translate("errors", "Open File ▸ Settings… to change it.")
-    return QCoreApplication.translate("errors", "Use File ▸ Import products… to bring in the shop's product list.")
-
-
-def fix_button_text(fix: Fix) -> str:
-    if fix is Fix.ADD_FOLDER:
-        return QCoreApplication.translate("errors", "Add folder…")
-    if fix is Fix.MODELS:
-        return QCoreApplication.translate("errors", "Open Models…")
-    if fix is Fix.SETTINGS:
-        return QCoreApplication.translate("errors", "Open Settings…")
-    return QCoreApplication.translate("errors", "Import products…")
+def fix_words(fix: Fix) -> tuple[str, str]:
+    """(what to do, the button's text), in the window's words: one table, so a new Fix gets both or fails to look up."""
+    return {
+        Fix.ADD_FOLDER: (QCoreApplication.translate("errors", "Use File ▸ Add folder… to add your photos."),
+                         QCoreApplication.translate("errors", "Add folder…")),
+        Fix.MODELS: (QCoreApplication.translate("errors", "Open Models ▸ Manage models… to download or import it."),
+                     QCoreApplication.translate("errors", "Open Models…")),
+        Fix.SETTINGS: (QCoreApplication.translate("errors", "Open File ▸ Settings… to change it."),
+                       QCoreApplication.translate("errors", "Open Settings…")),
+        Fix.IMPORT_PRODUCTS: (QCoreApplication.translate("errors", "Use File ▸ Import products… to bring in the shop's product list."),
+                              QCoreApplication.translate("errors", "Import products…")),
+    }[fix]
 
 
 def fix_action(widget: QWidget | None, fix: Fix) -> QAction | None:
@@ -98,7 +91,7 @@ def error_text(exc: BaseException) -> tuple[str, str, str]:
                 details)
     message, hint = without_commands(exc.message), without_commands(exc.hint)
     if exc.fix is not None:
-        hint = fix_sentence(exc.fix)
+        hint = fix_words(exc.fix)[0]
     elif not hint and (names_a_command(exc.hint) or names_a_command(exc.message)):
         hint = QCoreApplication.translate("errors", "See Help ▸ Open log folder for the details of what went wrong.")
     return message or QCoreApplication.translate("errors", "That could not be done."), hint, exc.detail
@@ -115,7 +108,7 @@ def show_error(parent: QWidget | None, exc: BaseException, title: str | None = N
         box.setDetailedText(details)
     fix = exc.fix if isinstance(exc, UserError) else None
     if fix is not None and fix_action(parent, fix) is not None:
-        button = box.addButton(fix_button_text(fix), QMessageBox.ButtonRole.ActionRole)
+        button = box.addButton(fix_words(fix)[1], QMessageBox.ButtonRole.ActionRole)
         button.setObjectName("fixButton")
         button.clicked.connect(lambda: open_fix(parent, fix))
     box.setObjectName("errorBox")

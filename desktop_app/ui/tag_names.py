@@ -9,7 +9,7 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication
 
 
-def _names() -> dict[str, str]:
+def tag_names() -> dict[str, str]:
     # The key is the stored value; the literal in the call is what lupdate reads and a translator translates.
     return {
         "t-shirt": QCoreApplication.translate("TagNames", "t-shirt"), "shirt": QCoreApplication.translate("TagNames", "shirt"),
@@ -31,4 +31,4 @@ def _names() -> dict[str, str]:
 
 def tag_name(value: str) -> str:
     """The display name of a category or colour value; a value the app does not know is shown as it is."""
-    return _names().get(value, value)
+    return tag_names().get(value, value)

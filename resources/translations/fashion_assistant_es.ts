@@ -1,4 +1,4 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
 <!DOCTYPE TS>
 <TS version="2.1" language="es" sourcelanguage="en">
 <context>
@@ -221,7 +221,7 @@
         <translation>Existencias</translation>
     </message>
     <message>
-        <source>Indexed photos that no product of the shop's file names</source>
+        <source>Indexed photos that no product of the shop&apos;s file names</source>
         <translation>Fotos indexadas que ningún producto del archivo de la tienda nombra</translation>
     </message>
     <message>
@@ -598,7 +598,7 @@ Tus fotos en el disco no se tocan y puedes deshacerlo.</translation>
         <translation>Están todos los modelos.</translation>
     </message>
     <message>
-        <source>Choose the shop's product file</source>
+        <source>Choose the shop&apos;s product file</source>
         <translation>Elige el archivo de productos de la tienda</translation>
     </message>
     <message>
@@ -624,7 +624,7 @@ Nothing leaves this computer.</source>
 Nada sale de este ordenador.</translation>
     </message>
     <message>
-        <source>Free software under the Apache License 2.0. It carries Qt and PySide6 (LGPL 3), PyTorch, ONNX Runtime, llama.cpp, transformers, SQLite with sqlite-vec and Python, each under its own licence, and Google's Gemma 3 270M model under the Gemma Terms of Use: Help ▸ Licences shows every text.</source>
+        <source>Free software under the Apache License 2.0. It carries Qt and PySide6 (LGPL 3), PyTorch, ONNX Runtime, llama.cpp, transformers, SQLite with sqlite-vec and Python, each under its own licence, and Google&apos;s Gemma 3 270M model under the Gemma Terms of Use: Help ▸ Licences shows every text.</source>
         <translation>Software libre con licencia Apache 2.0. Incluye Qt y PySide6 (LGPL 3), PyTorch, ONNX Runtime, llama.cpp, transformers, SQLite con sqlite-vec y Python, cada uno con su propia licencia, y el modelo Gemma 3 270M de Google con los Términos de uso de Gemma: Ayuda ▸ Licencias muestra todos los textos.</translation>
     </message>
     <message>
@@ -944,7 +944,7 @@ Términos completos: {url}
         <translation>Omitir las filas erróneas (importar las demás)</translation>
     </message>
     <message>
-        <source>The currency of the prices, where the file does not say (Shopify's export never does)</source>
+        <source>The currency of the prices, where the file does not say (Shopify&apos;s export never does)</source>
         <translation>La moneda de los precios, cuando el archivo no la indica (la exportación de Shopify nunca lo hace)</translation>
     </message>
     <message>
@@ -992,7 +992,7 @@ Términos completos: {url}
         <translation>{name}: {kind} ({encoding}{separator}).</translation>
     </message>
     <message>
-        <source>Shopify's columns are read as Shopify writes them: Handle, Title, Option values, Variant SKU, Price and Inventory, Image Src.</source>
+        <source>Shopify&apos;s columns are read as Shopify writes them: Handle, Title, Option values, Variant SKU, Price and Inventory, Image Src.</source>
         <translation>Las columnas de Shopify se leen tal como las escribe Shopify: Handle, Title, valores de opción, Variant SKU, precio e inventario, Image Src.</translation>
     </message>
     <message>
@@ -1138,7 +1138,7 @@ Términos completos: {url}
         <translation>Buscar</translation>
     </message>
     <message>
-        <source>Only this folder's items; click to search everywhere again</source>
+        <source>Only this folder&apos;s items; click to search everywhere again</source>
         <translation>Solo las prendas de esta carpeta; haz clic para volver a buscar en todas</translation>
     </message>
     <message>
@@ -1470,7 +1470,7 @@ Términos completos: {url}
         <translation>Términos de uso de Gemma</translation>
     </message>
     <message>
-        <source>The assistant understands requests with Google's Gemma 3 270M model, which comes with the app. Google's terms for it apply: please read them, and accept them to use the model. You are asked once; Help ▸ Licences shows them again.</source>
+        <source>The assistant understands requests with Google&apos;s Gemma 3 270M model, which comes with the app. Google&apos;s terms for it apply: please read them, and accept them to use the model. You are asked once; Help ▸ Licences shows them again.</source>
         <translation>El asistente entiende las peticiones con el modelo Gemma 3 270M de Google, que viene con la aplicación. Se aplican los términos de Google: léelos y acéptalos para usar el modelo. Se pregunta una vez; Ayuda ▸ Licencias los vuelve a mostrar.</translation>
     </message>
     <message>
@@ -1510,7 +1510,7 @@ Cambia a esa ventana; ciérrala primero para abrir esta de nuevo.</translation>
         <translation>Abre Archivo ▸ Ajustes… para cambiarlo.</translation>
     </message>
     <message>
-        <source>Use File ▸ Import products… to bring in the shop's product list.</source>
+        <source>Use File ▸ Import products… to bring in the shop&apos;s product list.</source>
         <translation>Usa Archivo ▸ Importar productos… para traer la lista de productos de la tienda.</translation>
     </message>
     <message>
