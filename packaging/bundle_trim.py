@@ -167,9 +167,10 @@ def file_rules(platform: str) -> list[FileRule]:
         FileRule("qt_gtk3_theme", "the GTK 3 theme plugin would bring a partial GTK stack of the build machine (atk, cairo,"
                  " pango, gdk-pixbuf) to mix with the user's own GTK; Qt uses the XDG portal theme instead",
                  [f"{qt}/platformthemes/*qgtk3*"]),
-        FileRule("qt_plugins_unused", "Qt plugins for features the app never uses (PDF, SQL, printing, QML, TLS, network)",
+        FileRule("qt_plugins_unused", "Qt plugins for features the app never uses (reading PDFs, SQL, QML, TLS, network);"
+                 " printing stays (the Looks tab prints), and writing a PDF is QtGui's own",
                  [f"{qt}/imageformats/*qpdf*", f"{qt}/imageformats/*qtga*", f"{qt}/imageformats/*qwbmp*",
-                  f"{qt}/sqldrivers/*", f"{qt}/printsupport/*", f"{qt}/qmltooling/*", f"{qt}/designer/*",
+                  f"{qt}/sqldrivers/*", f"{qt}/qmltooling/*", f"{qt}/designer/*",
                   f"{qt}/tls/*", f"{qt}/networkinformation/*", f"{qt}/vectorimageformats/*",
                   f"{qt}/wayland-graphics-integration-server/*", "*libQt6Pdf*", "PySide6/Qt/qml/*", "*libQt6Qml*",
                   "*libQt6Quick*"]),

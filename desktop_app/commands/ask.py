@@ -95,6 +95,10 @@ def _follow(events: Iterable[AssistantEvent], *, stream: bool) -> _Answer:
     for event in events:
         if isinstance(event, Classified):
             answer.classification = event.classification
+            if stream and event.classification.missing:
+                from desktop_app.core.agents.look_maker import missing_text
+
+                print(missing_text(event.classification.missing))
         elif isinstance(event, ItemsFound):
             answer.items, answer.offer = event.style_items(), event.offer
             if stream:

@@ -20,6 +20,7 @@ from desktop_app.ui.catalog_questions import confirm_quit
 from desktop_app.ui.errors import FIX_ACTIONS
 from desktop_app.ui.first_run import FirstRunWizard
 from desktop_app.ui.licences_dialog import LicencesDialog
+from desktop_app.ui.looks_panel import LooksPanel
 from desktop_app.ui.models_dialog import ModelsDialog
 from desktop_app.ui.products_dialog import ProductsDialog
 from desktop_app.ui.search_panel import SearchPanel
@@ -51,6 +52,9 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.search, self.tr("Search"))
         self.assistant = AssistantPanel(context, runner, self.search, self, catalogs=self.catalogs)
         self.tabs.addTab(self.assistant, self.tr("Assistant"))
+        self.looks = LooksPanel(context, runner, self.catalogs, self)
+        self.tabs.addTab(self.looks, self.tr("Looks"))
+        self.search.complete_look.connect(self.complete_look)
         self.setCentralWidget(self.tabs)
 
         self.catalog.stats_changed.connect(self._catalog_stats)
@@ -153,6 +157,7 @@ class MainWindow(QMainWindow):
         dialog = ModelsDialog(self.context, self.runner, self)
         dialog.models_changed.connect(self.refresh_model_status)
         dialog.models_changed.connect(self.assistant.llm.reset_models)
+        dialog.models_changed.connect(self.looks.reset_models)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
         return dialog
@@ -190,6 +195,7 @@ class MainWindow(QMainWindow):
         if dialog.language_changed():
             self._offer_restart()
         self.assistant.llm.reset_models()
+        self.looks.reset_models()
         self.refresh_model_status()
 
     def _open_folder(self, folder: Path) -> None:
@@ -232,6 +238,10 @@ class MainWindow(QMainWindow):
         self.close()  # during a run, only once the person answers "Quit" (else it stays set and is harmless: no quit, no restart)
 
     @Slot(object)
+    def complete_look(self, path: str) -> None:
+        self.tabs.setCurrentWidget(self.looks)
+        self.looks.complete_around(path)
+
     def show_folder(self, folder: Path) -> None:
         self.tabs.setCurrentWidget(self.search)
         self.search.show_folder(folder)

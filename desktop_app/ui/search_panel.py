@@ -119,6 +119,7 @@ class WarmSearcher:
 class SearchPanel(QWidget):
     searched = Signal(int)  # number of results, for the status bar
     catalog_changed = Signal()  # a correction was saved
+    complete_look = Signal(str)  # a result's path: the Looks tab composes looks around it
 
     def __init__(self, context: AppContext, runner: BackgroundRunner, catalogs: ThreadCatalogs, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -381,6 +382,7 @@ class SearchPanel(QWidget):
         menu.addAction(self.tr("Open"), lambda: self.open_photo(row.path))
         menu.addAction(self.tr("Show in folder"), lambda: self.show_photo_folder(row.path))
         menu.addAction(self.tr("Find similar"), lambda: self.find_similar(row.path))
+        menu.addAction(self.tr("Complete the look"), lambda: self.complete_look.emit(row.path))
         if row.photos:
             menu.addAction(self.tr("All photos of this product (%n more)", "", len(row.photos)), lambda: self.show_product_photos(row))
         if self.model.rows() != self._results:

@@ -98,6 +98,9 @@ class SettingsDialog(QDialog):
         self.classifier.setPlaceholderText(self.tr("bundled Gemma 3 270M"))
         self.stylist = QLineEdit(settings.stylist_gguf or "")
         self.stylist.setPlaceholderText(self.tr("none: choose an instruction-tuned GGUF (Gemma 3 1B-it or 4B-it)"))
+        self.shop_name = QLineEdit(settings.shop_name)
+        self.shop_name.setMaxLength(120)
+        self.shop_name.setPlaceholderText(self.tr("printed on the looks you hand a customer"))
         self.theme = QComboBox()
         for value, label in (("system", self.tr("Like the system")), ("light", self.tr("Light")), ("dark", self.tr("Dark"))):
             self.theme.addItem(label, value)
@@ -118,6 +121,7 @@ class SettingsDialog(QDialog):
         form.addRow(self.tr("Embedder (BLIP-2)"), _path_row(self.blip2, lambda: self._pick_folder(self.blip2), self))
         form.addRow(self.tr("Classifier GGUF"), _path_row(self.classifier, lambda: self._pick_gguf(self.classifier), self))
         form.addRow(self.tr("Stylist GGUF"), _path_row(self.stylist, lambda: self._pick_gguf(self.stylist), self))
+        form.addRow(self.tr("Shop name"), self.shop_name)
         form.addRow(self.tr("Theme"), self.theme)
         form.addRow(self.tr("Language"), self.language)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
@@ -148,6 +152,7 @@ class SettingsDialog(QDialog):
                 "blip2_model": self.blip2.text().strip() or self._original.blip2_model,
                 "classifier_gguf": self.classifier.text().strip() or None,
                 "stylist_gguf": self.stylist.text().strip() or None,
+                "shop_name": self.shop_name.text().strip(),
                 "theme": self.theme.currentData(),
                 "language": self.language.currentData(),
             }

@@ -488,6 +488,160 @@ Tus fotos en el disco no se tocan y puedes deshacerlo.</translation>
     </message>
 </context>
 <context>
+    <name>LooksPanel</name>
+    <message>
+        <source>An occasion or the garments, e.g. an outfit for a beach wedding</source>
+        <translation>Una ocasión o las prendas, p. ej. un conjunto para una boda en la playa</translation>
+    </message>
+    <message>
+        <source>Looks: </source>
+        <translation>Looks: </translation>
+    </message>
+    <message>
+        <source>No budget</source>
+        <translation>Sin presupuesto</translation>
+    </message>
+    <message>
+        <source>Budget: </source>
+        <translation>Presupuesto: </translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>Talla</translation>
+    </message>
+    <message>
+        <source>Compose looks</source>
+        <translation>Componer looks</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>Detener</translation>
+    </message>
+    <message>
+        <source>The stylist&apos;s words about the looks appear here.</source>
+        <translation>Aquí aparecen las palabras del estilista sobre los looks.</translation>
+    </message>
+    <message>
+        <source>Edit outfit rules…</source>
+        <translation>Editar reglas de conjuntos…</translation>
+    </message>
+    <message>
+        <source>Which garments make an outfit for each occasion: a text file you can change</source>
+        <translation>Qué prendas forman un conjunto para cada ocasión: un archivo de texto que puedes cambiar</translation>
+    </message>
+    <message>
+        <source>Lookbook</source>
+        <translation>Lookbook</translation>
+    </message>
+    <message>
+        <source>Completing the look around {name}</source>
+        <translation>Completando el look alrededor de {name}</translation>
+    </message>
+    <message>
+        <source>Say what the looks are for: an occasion or the garments.</source>
+        <translation>Di para qué son los looks: una ocasión o las prendas.</translation>
+    </message>
+    <message>
+        <source>Composing looks…</source>
+        <translation>Componiendo looks…</translation>
+    </message>
+    <message>
+        <source>No look could be composed from the catalog for this request.</source>
+        <translation>No se pudo componer ningún look con el catálogo para esta petición.</translation>
+    </message>
+    <message>
+        <source>Stopped.</source>
+        <translation>Detenido.</translation>
+    </message>
+    <message>
+        <source>Look {number}</source>
+        <translation>Look {number}</translation>
+    </message>
+    <message>
+        <source>Look {number} · total {total}</source>
+        <translation>Look {number} · total {total}</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n pinned</source>
+        <translation>
+            <numerusform>%n fijada</numerusform>
+            <numerusform>%n fijadas</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Swap item</source>
+        <translation>Cambiar prenda</translation>
+    </message>
+    <message>
+        <source>Pin / unpin item</source>
+        <translation>Fijar / soltar prenda</translation>
+    </message>
+    <message>
+        <source>Compose again</source>
+        <translation>Componer de nuevo</translation>
+    </message>
+    <message>
+        <source>Save to lookbook…</source>
+        <translation>Guardar en el lookbook…</translation>
+    </message>
+    <message>
+        <source>Export…</source>
+        <translation>Exportar…</translation>
+    </message>
+    <message>
+        <source>Print…</source>
+        <translation>Imprimir…</translation>
+    </message>
+    <message>
+        <source>Click an item of the look first.</source>
+        <translation>Primero haz clic en una prenda del look.</translation>
+    </message>
+    <message>
+        <source>Save to lookbook</source>
+        <translation>Guardar en el lookbook</translation>
+    </message>
+    <message>
+        <source>Name of the look (the customer, the day):</source>
+        <translation>Nombre del look (la clienta, el día):</translation>
+    </message>
+    <message>
+        <source>Saved to the lookbook.</source>
+        <translation>Guardado en el lookbook.</translation>
+    </message>
+    <message>
+        <source>From the lookbook: {name}</source>
+        <translation>Del lookbook: {name}</translation>
+    </message>
+    <message>
+        <source>Export the look</source>
+        <translation>Exportar el look</translation>
+    </message>
+    <message>
+        <source>PDF (*.pdf);;PNG image (*.png)</source>
+        <translation>PDF (*.pdf);;Imagen PNG (*.png)</translation>
+    </message>
+    <message>
+        <source>Exported to {path}</source>
+        <translation>Exportado a {path}</translation>
+    </message>
+    <message>
+        <source>Print the look</source>
+        <translation>Imprimir el look</translation>
+    </message>
+    <message>
+        <source>Sent to the printer.</source>
+        <translation>Enviado a la impresora.</translation>
+    </message>
+    <message>
+        <source>No program here opens text files.</source>
+        <translation>Ningún programa de este equipo abre archivos de texto.</translation>
+    </message>
+    <message>
+        <source>Open {path} in any text editor.</source>
+        <translation>Abre {path} con cualquier editor de texto.</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <source>Catalog</source>
@@ -500,6 +654,10 @@ Tus fotos en el disco no se tocan y puedes deshacerlo.</translation>
     <message>
         <source>Assistant</source>
         <translation>Asistente</translation>
+    </message>
+    <message>
+        <source>Looks</source>
+        <translation>Looks</translation>
     </message>
     <message>
         <source>Indexing…</source>
@@ -1194,6 +1352,10 @@ Términos completos: {url}
         <translation>Listando…</translation>
     </message>
     <message>
+        <source>Complete the look</source>
+        <translation>Completar el look</translation>
+    </message>
+    <message>
         <source>Correct colour of {count} items</source>
         <translation>Corregir el color de {count} prendas</translation>
     </message>
@@ -1296,6 +1458,10 @@ Términos completos: {url}
         <translation>ninguno: elige un GGUF ajustado a instrucciones (Gemma 3 1B-it o 4B-it)</translation>
     </message>
     <message>
+        <source>printed on the looks you hand a customer</source>
+        <translation>aparece en los looks que entregas a una clienta</translation>
+    </message>
+    <message>
         <source>Like the system</source>
         <translation>Como el sistema</translation>
     </message>
@@ -1334,6 +1500,10 @@ Términos completos: {url}
     <message>
         <source>Stylist GGUF</source>
         <translation>GGUF del estilista</translation>
+    </message>
+    <message>
+        <source>Shop name</source>
+        <translation>Nombre de la tienda</translation>
     </message>
     <message>
         <source>Theme</source>

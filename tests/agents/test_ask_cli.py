@@ -66,7 +66,8 @@ def test_classify_reads_stdin_and_prints_one_object_per_request(gemma_gguf: Path
     lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert [r["request"] for r in lines] == ["I need two white shirts", "Unos zapatos y dos faldas", ""]
     assert lines[0] == {"request": "I need two white shirts", "items": {"shirt": 2}, "number_of_items": 2,
-                        "search_text": "white shirt", "source": "keywords", "budget": None, "size": None}
+                        "search_text": "white shirt", "source": "keywords", "budget": None, "size": None, "missing": [],
+                        "occasion": None}
     assert lines[1]["items"] == {"shoes": 1, "skirt": 2} and lines[2]["items"] == {}
 
 

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from desktop_app.core.agents.classifier import Classification, RequestClassifier, open_classifier
 from desktop_app.core.agents.llm_runtime import Chunk, Done, Failed, Token, guarded
-from desktop_app.core.agents.stylist import StyleItem, open_stylist
+from desktop_app.core.agents.stylist import LookOutline, StyleItem, open_stylist
 from desktop_app.core.catalog.vocabulary import catalog_vocabulary
 from desktop_app.core.models.terms import ModelTermsNotAcceptedError
 from desktop_app.core.platform.errors import UserError
@@ -54,7 +54,7 @@ class Advisor(Protocol):
     def model_name(self) -> str | None: ...
 
     def advise(self, request: str, items: Sequence[StyleItem], *, image: Path | None = None, chat_id: int | None = None,
-               cancel: CancelToken | None = None) -> Iterator[Chunk]: ...
+               cancel: CancelToken | None = None, looks: Sequence[LookOutline] = ()) -> Iterator[Chunk]: ...
 
 
 @dataclass(frozen=True)
@@ -67,7 +67,7 @@ class FoundItem:
     @property
     def style(self) -> StyleItem:
         hit, product = self.hit, self.hit.product
-        item = StyleItem(self.number, hit.category, hit.color, Path(hit.path).name, round(float(hit.score), 3), hit.path)
+        item = StyleItem(self.number, hit.category, hit.color, Path(hit.path).name, round(float(hit.score or 0.0), 3), hit.path)
         if product is None:
             return item
         return replace(item, sku=product.sku, name=product.name, price=product.price, currency=product.currency,

@@ -38,6 +38,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from desktop_app.core.agents.budget_size import Budget, read_budget_size
 from desktop_app.core.agents.llm_runtime import Constraint, Decoded, LoadOptions, LocalLLM, Prompt
 from desktop_app.core.catalog.vocabulary import DEFAULT, Vocabulary, color_for_word, normalise
+from desktop_app.core.looks.rules import OutfitRules, load_rules
 from desktop_app.core.models.locator import bundled_gguf_available, bundled_gguf_path
 from desktop_app.core.platform.app_context import AppContext
 from desktop_app.core.platform.resources import prompt_text
@@ -47,7 +48,7 @@ log = logging.getLogger(__name__)
 MAX_COUNT = 10
 MAX_REQUEST_CHARS = 600  # what the model sees; the keyword parser reads the whole request
 MAX_SEARCH_TEXT = 160
-Source = Literal["llm", "keywords", "both"]
+Source = Literal["llm", "keywords", "both", "occasion"]  # occasion: the items are an outfit from the rules
 
 
 class Classification(BaseModel):
@@ -61,6 +62,9 @@ class Classification(BaseModel):
     source: Source = "keywords"
     budget: Budget | None = None  # read by words in every mode (core/agents/budget_size.py): the model drops numbers
     size: str | None = None  # as variants are compared (`product_store.size_key`): "M", "38"
+    # wanted categories the catalog has none of: said plainly, never replaced by another ("Quiero una falda")
+    missing: list[str] = Field(default_factory=list)
+    occasion: str | None = None  # the first the words name, by the outfit rules' precedence (core/looks/rules.py)
 
     @field_validator("items")
     @classmethod
@@ -270,8 +274,8 @@ class KeywordParser:
         self._extra = {form: c for c in categories if c not in vocabulary.phrases for form in _plural_forms(normalise(c))}
 
     def _category(self, phrase: str) -> str | None:
-        category = self.vocabulary.category_for_word(phrase) or self._extra.get(phrase)
-        return category if category in self._allowed else None
+        """Any category the words name, the catalog's or not: one it lacks is reported missing, never dropped unsaid."""
+        return self.vocabulary.category_for_word(phrase) or self._extra.get(phrase)
 
     def mentions(self, tokens: Sequence[str]) -> list[_Mention]:
         found: list[_Mention] = []
@@ -306,10 +310,12 @@ class KeywordParser:
             merged.append(mention)
         return merged
 
-    def parse(self, request: str) -> Classification:
-        return self.read(request).classification
+    def parse(self, request: str, rules: OutfitRules | None = None) -> Classification:
+        return self.read(request, rules).classification
 
-    def read(self, request: str) -> KeywordParse:
+    def read(self, request: str, rules: OutfitRules | None = None) -> KeywordParse:
+        """The request's wanted garments, counted; those the catalog lacks as `missing`; where it names no garment but an
+        occasion (by `rules`), that occasion's outfit from what the catalog holds."""
         limits = read_budget_size(request)
         tokens = _tokens(limits.rest)  # a price or a size is never a count: "máximo 80", "a size 10 shirt"
         mentions = self.mentions(tokens)
@@ -318,16 +324,30 @@ class KeywordParser:
         self._assign_colors(tokens, mentions)
         items: dict[str, int] = {}
         colors: dict[str, list[str]] = {}
+        missing: list[str] = []
         for mention in mentions:
             if mention.owned or mention.excluded:
+                continue
+            if mention.category not in self._allowed:
+                if mention.category not in missing:
+                    missing.append(mention.category)
                 continue
             if mention.alternative and mention.category in items:
                 continue
             items[mention.category] = min(items.get(mention.category, 0) + mention.wanted_count(), MAX_COUNT)
             colors.setdefault(mention.category, []).extend(c for c in mention.colors if c not in colors.get(mention.category, []))
+        occasions = rules.occasions_in(tokens) if rules is not None else []
+        source: Source = "keywords"
+        if occasions and not items and not missing and rules is not None:
+            outfit = next(filter(None, (rules.occasion(name).outfit_for(self.categories) for name in occasions)), None)  # type: ignore[union-attr]
+            items = {slot.categories[0]: 1 for slot in outfit or ()}
+            source = "occasion" if items else source
+        text = search_text(tokens, items if source == "keywords" else {}, colors)
+        if source == "occasion" and occasions[0] not in text:  # "winter outfit" for "keep me warm on the slopes"
+            text = f"{occasions[0]} outfit {text}".strip()
         classification = Classification(
-            items=items, number_of_items=sum(items.values()), search_text=search_text(tokens, items, colors), source="keywords",
-            budget=limits.budget, size=limits.size,
+            items=items, number_of_items=sum(items.values()), search_text=text, source=source,
+            budget=limits.budget, size=limits.size, missing=missing, occasion=occasions[0] if occasions else None,
         )
         return KeywordParse(classification, frozenset(m.category for m in mentions), tokens, colors,
                             has_words=any(t.isalpha() for t in tokens))
@@ -480,7 +500,9 @@ class KeywordParse:
 
     @property
     def needs_model(self) -> bool:
-        return self.has_words and not self.classification.items
+        """Only where the words name nothing: no garment (had or not) and no occasion."""
+        words = self.classification
+        return self.has_words and not words.items and not words.missing and words.occasion is None
 
 
 # ---------------------------------------------------------------- the model and the combination
@@ -519,7 +541,8 @@ def combine(keywords: KeywordParse, model: dict[str, int] | None) -> Classificat
     kept = {c: n for c, n in model.items() if c not in keywords.mentioned}
     return Classification(
         items=kept, number_of_items=sum(kept.values()), search_text=search_text(keywords.tokens, kept, keywords.colors),
-        source="both" if kept != model else "llm", budget=words.budget, size=words.size,
+        source="both" if kept != model else "llm", budget=words.budget, size=words.size, missing=words.missing,
+        occasion=words.occasion,
     )
 
 
@@ -531,8 +554,9 @@ class RequestClassifier:
     words from the vocabulary: the shop's (`catalog_vocabulary`), else the built-in one."""
 
     def __init__(self, llm: LocalLLM | Callable[[], LocalLLM | None] | None, categories: Sequence[str] | None = None, *,
-                 max_tokens: int = 48, vocabulary: Vocabulary = DEFAULT) -> None:
+                 max_tokens: int = 48, vocabulary: Vocabulary = DEFAULT, rules: Callable[[], OutfitRules] = load_rules) -> None:
         self._llm_source = llm
+        self.rules = rules  # read at each request, so an edit of the owner's outfit rules shows at once
         # the shop's own categories are always known, even before a photo is tagged with one ("dos bufandas" -> scarf)
         self.categories = list(dict.fromkeys([*categories, *(c.name for c in vocabulary.shop)])) if categories else vocabulary.categories
         self.vocabulary = vocabulary
@@ -550,7 +574,7 @@ class RequestClassifier:
     def with_vocabulary(self, categories: Sequence[str] | None, vocabulary: Vocabulary) -> RequestClassifier:
         """The same model (opened or not yet) over other categories and words."""
         opened = self.__dict__.get("llm", self._llm_source)  # cached_property keeps an opened model in __dict__
-        return RequestClassifier(opened, categories, max_tokens=self.max_tokens, vocabulary=vocabulary)
+        return RequestClassifier(opened, categories, max_tokens=self.max_tokens, vocabulary=vocabulary, rules=self.rules)
 
     def ask_model(self, request: str) -> dict[str, int] | None:
         """The model's items for a request, or None when there is no model or its answer is unusable."""
@@ -564,7 +588,7 @@ class RequestClassifier:
         return parse_model_answer(decoded.text, self.categories), decoded
 
     def classify(self, request: str, mode: Mode = "combined") -> Classification:
-        keywords = self.parser.read(request)
+        keywords = self.parser.read(request, self.rules())
         if mode == "keywords":
             return keywords.classification
         if mode == "llm":
@@ -591,6 +615,9 @@ def open_classifier(context: AppContext, categories: Sequence[str] | None = None
     is a catalog). A GGUF the user chose is header-checked now, so a wrong file fails before any request. The bundled
     one was verified when installed, and is found only when a request needs the model: a keyword-only call neither
     reads its header (0.3 s) nor asks for its terms."""
+    def rules() -> OutfitRules:
+        return load_rules(context.paths)
+
     def open_llm() -> LocalLLM | None:
         path = classifier_gguf(context, override)
         return LocalLLM(path, LoadOptions(n_ctx=1024, n_threads=context.settings.threads)) if path is not None else None
@@ -599,5 +626,5 @@ def open_classifier(context: AppContext, categories: Sequence[str] | None = None
         llm = open_llm()
         if llm is not None:
             llm.info  # noqa: B018 - raises BadModelFileError for a file that is not a usable GGUF
-        return RequestClassifier(llm, categories, vocabulary=vocabulary)
-    return RequestClassifier(open_llm, categories, vocabulary=vocabulary)
+        return RequestClassifier(llm, categories, vocabulary=vocabulary, rules=rules)
+    return RequestClassifier(open_llm, categories, vocabulary=vocabulary, rules=rules)

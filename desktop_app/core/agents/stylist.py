@@ -73,17 +73,39 @@ class StyleItem:
         return raw
 
 
-def items_text(items: Sequence[StyleItem], *, for_people: bool = False) -> str:
+@dataclass(frozen=True)
+class LookOutline:
+    """A composed look as the stylist is told of it: its number, its items (numbered across all the looks), its total."""
+
+    number: int
+    items: tuple[StyleItem, ...]
+    total_price: float | None = None
+    currency: str | None = None
+
+    def describe(self, *, for_people: bool = False) -> str:
+        word = _ if for_people else str
+        if self.total_price is None:
+            head = word(N_("Look {number}:")).format(number=self.number)
+        else:
+            total = f"{self.total_price:.2f} {self.currency or ''}".rstrip()
+            head = word(N_("Look {number} (total {total}):")).format(number=self.number, total=total)
+        return "\n".join([head, *(f"  {item.describe(for_people=for_people)}" for item in self.items)])
+
+
+def items_text(items: Sequence[StyleItem], *, for_people: bool = False, looks: Sequence[LookOutline] = ()) -> str:
+    if looks:
+        return "\n".join(look.describe(for_people=for_people) for look in looks)
     if not items:
         return _("(nothing was found)") if for_people else "(nothing was found)"
     return "\n".join(item.describe(for_people=for_people) for item in items)
 
 
 def build_prompt(request: str, items: Sequence[StyleItem], image: Path | None = None,
-                 history: Sequence[ChatMessage] = ()) -> Prompt:
-    """System rules, the chat so far, then this request with its numbered items."""
+                 history: Sequence[ChatMessage] = (), looks: Sequence[LookOutline] = ()) -> Prompt:
+    """System rules, the chat so far, then this request with its numbered items (grouped into its looks, if any)."""
     photo = f"(The shopper also gave an example photo: {image.name}.)" if image else ""
-    turn = prompt_text("stylist_turn.txt").format(request=request.strip(), photo=photo, items=items_text(items)).strip()
+    template = "stylist_looks_turn.txt" if looks else "stylist_turn.txt"
+    turn = prompt_text(template).format(request=request.strip(), photo=photo, items=items_text(items, looks=looks)).strip()
     system = prompt_text("stylist_system.txt").strip()
     messages = [{"role": "system", "content": system}]
     for question, answer in _answered_turns(history)[-(HISTORY_MESSAGES // 2) :]:
@@ -100,7 +122,7 @@ def _answered_turns(history: Sequence[ChatMessage]) -> list[tuple[ChatMessage, C
             if q.role == "user" and a.role == "assistant" and a.status == "complete"]
 
 
-def no_advice_text(items: Sequence[StyleItem], model: str | None) -> str:
+def no_advice_text(items: Sequence[StyleItem], model: str | None, looks: Sequence[LookOutline] = ()) -> str:
     """The honest notice when nothing can write advice: why, which models can, and the items found. It names no
     command and no menu, as the window and the CLI each say how to set a model up after `Done("no_model")`."""
     if model is None:
@@ -110,8 +132,9 @@ def no_advice_text(items: Sequence[StyleItem], model: str | None) -> str:
                 " chat template), and anything it wrote here would be noise rather than advice.").format(model=model)
     which = _("An instruction-tuned model gives advice once it is set up as the stylist: Gemma 3 1B-it is quick,"
               " Gemma 3 4B-it gives better advice.")
-    found = _("Meanwhile, here is what the search found for your request:")
-    return f"{why}\n{which}\n{found}\n{items_text(items, for_people=True)}"
+    found = (_("Meanwhile, here are the looks composed for your request:") if looks
+             else _("Meanwhile, here is what the search found for your request:"))
+    return f"{why}\n{which}\n{found}\n{items_text(items, for_people=True, looks=looks)}"
 
 
 class Stylist:
@@ -131,23 +154,25 @@ class Stylist:
         return self.llm.name if self.can_advise and self.llm is not None else None
 
     def _source(self, request: str, items: Sequence[StyleItem], image: Path | None, history: Sequence[ChatMessage],
-                cancel: CancelToken | None) -> Iterator[Chunk]:
+                cancel: CancelToken | None, looks: Sequence[LookOutline]) -> Iterator[Chunk]:
         if self.can_advise and self.llm is not None:  # reading the header may raise: guarded() makes that a Failed
-            yield from self.llm.stream(build_prompt(request, items, image, history), max_tokens=self.max_tokens, cancel=cancel)
+            prompt = build_prompt(request, items, image, history, looks)
+            yield from self.llm.stream(prompt, max_tokens=self.max_tokens, cancel=cancel)
             return
         name = self.llm.name if self.llm is not None else None
-        yield Token(no_advice_text(items, name))
+        yield Token(no_advice_text(items, name, looks))
         yield Done("no_model", 0, name or "none")
 
     def advise(self, request: str, items: Sequence[StyleItem], *, image: Path | None = None, chat_id: int | None = None,
-               cancel: CancelToken | None = None) -> Iterator[Chunk]:
-        """Tokens, then exactly one Done or Failed; saved to the chat (if any) however it ends."""
+               cancel: CancelToken | None = None, looks: Sequence[LookOutline] = ()) -> Iterator[Chunk]:
+        """Tokens, then exactly one Done or Failed; saved to the chat (if any) however it ends. With `looks`, the advice
+        is about those looks (each numbered, its items by number, its total)."""
         history = self.chats.messages(chat_id) if self.chats is not None and chat_id is not None else []
         if self.chats is not None and chat_id is not None:
             self.chats.add_message(chat_id, "user", request, image_path=str(image) if image else None,
                                    items=[i.to_json() for i in items])
         label = self.llm.path.name if self.llm is not None else "none"
-        chunks = guarded(self._source(request, items, image, history, cancel), label)
+        chunks = guarded(self._source(request, items, image, history, cancel, looks), label)
         text: list[str] = []
         status: Status = "cancelled"  # what it stays if the consumer stops reading before the end
         model: str | None = None

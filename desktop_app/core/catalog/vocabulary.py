@@ -16,6 +16,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from desktop_app.core.platform.i18n import N_, _
+
 if TYPE_CHECKING:  # the vocabulary loads with every command (for its help): the store's numpy only where it is used
     from desktop_app.core.store.catalog import Catalog
     from desktop_app.core.store.product_store import ShopCategory
@@ -70,6 +72,13 @@ CATEGORY_SYNONYMS: dict[str, list[str]] = {
             "rinonera", "rinoneras"],
     "hat": ["hat", "hats", "cap", "caps", "beanie", "beanies", "sombrero", "sombreros", "gorra", "gorras", "gorro", "gorros",
             "beret", "berets", "fedora", "fedoras", "boina", "boinas", "visera", "viseras"],
+}
+
+# the built-in categories in the plural, for sentences such as "No skirts in your catalog" (translated where shown)
+PLURAL_NAMES: dict[str, str] = {
+    "t-shirt": N_("t-shirts"), "shirt": N_("shirts"), "jersey": N_("jerseys"), "jacket": N_("jackets"), "pants": N_("pants"),
+    "shorts": N_("shorts"), "dress": N_("dresses"), "skirt": N_("skirts"), "shoes": N_("shoes"), "bag": N_("bags"),
+    "hat": N_("hats"),
 }
 
 COLORS: list[str] = ["black", "white", "grey", "red", "pink", "orange", "yellow", "green", "blue", "navy", "brown", "beige",
@@ -251,6 +260,11 @@ def catalog_vocabulary(catalog: Catalog) -> Vocabulary:
     """The vocabulary of this catalog's shop: the built-in categories and colours, and the shop's own categories."""
     shop = catalog.products.shop_categories()
     return Vocabulary.build(shop) if shop else DEFAULT
+
+
+def plural_name(category: str) -> str:
+    """A category in the plural in the user's language; a shop's own category as the shop named it."""
+    return _(PLURAL_NAMES[category]) if category in PLURAL_NAMES else category
 
 
 def category_for_word(word: str) -> str | None:

@@ -45,6 +45,11 @@ class AppPaths:
         return self.models_dir / "prepared"
 
     @property
+    def outfit_rules_file(self) -> Path:
+        """The shop owner's own copy of resources/looks/outfits.txt, once they edit it; the bundled one until then."""
+        return self.data_dir / "outfits.txt"
+
+    @property
     def thumbnails_dir(self) -> Path:
         return self.cache_dir / "thumbnails"
 

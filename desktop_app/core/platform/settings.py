@@ -36,6 +36,7 @@ class Settings(BaseModel):
     language: Literal["system", "en", "es"] = Field("system", description="The window's language; system follows the computer's.")
     shop_currency: str = Field("EUR", min_length=3, max_length=3,
                                description="ISO code of the shop's prices where a product file does not say (Shopify's never does).")
+    shop_name: str = Field("", max_length=120, description="The shop's name, printed on the looks handed to a customer.")
     first_run_done: bool = Field(False, description="The window's first-run wizard was finished or skipped.")
     accepted_licences: list[str] = Field(
         default_factory=list, description="Manifest licence ids the user accepted once, before a first download."

@@ -289,6 +289,13 @@ class Searcher:
         ordered = [(item_id, 0.0) for item_id in self.store.item_ids_in_order(query.order) if allowed is None or item_id in allowed]
         return [replace(hit, score=None) for hit in self._hits(ordered, query.k, filters.offer)]
 
+    def hits_for(self, item_ids: Sequence[int]) -> list[SearchHit]:
+        """These items as results, in the order given and unscored: a saved look's, the one a look is completed around.
+        An item gone from the catalog, or whose file is gone, is left out."""
+        with self._lock:
+            ranked = [(item_id, 0.0) for item_id in dict.fromkeys(item_ids)]
+            return [replace(hit, score=None) for hit in self._hits(ranked, len(ranked), OfferFilter())]
+
     def _empty(self) -> EmptyCatalogError:
         return EmptyCatalogError(
             _("The catalog {path} is empty: there is nothing to search yet.").format(path=self.context.paths.db_path),

@@ -20,6 +20,7 @@ from typing import Any, Concatenate, Literal, ParamSpec, TypeVar
 from desktop_app.core.store import db
 from desktop_app.core.store.catalog_store import CatalogStore, EmbeddingModel
 from desktop_app.core.store.chat_store import ChatStore
+from desktop_app.core.store.lookbook_store import LookbookStore
 from desktop_app.core.store.product_store import ProductStore
 
 ENCODER_META = "precision"  # the key predates the typed record; kept so existing catalogs keep their choice
@@ -101,7 +102,7 @@ def _legacy_precision(choice: EncoderChoice | None) -> dict[str, Any] | None:
 
 
 class Catalog:
-    """One connection to one catalog file, holding the catalog, chat and product stores."""
+    """One connection to one catalog file, holding the catalog, chat, product and lookbook stores."""
 
     def __init__(self, conn: db.Connection, path: Path) -> None:
         self.conn = conn
@@ -109,6 +110,7 @@ class Catalog:
         self.store = CatalogStore(conn)
         self.chats = ChatStore(conn)
         self.products = ProductStore(conn)
+        self.lookbook = LookbookStore(conn)
 
     @classmethod
     def open(cls, path: Path | str) -> Catalog:
