@@ -44,12 +44,15 @@ class SheetHeader:
 
 
 def ensure_gui_application() -> QGuiApplication:
-    """The running Qt application, or a headless one: drawing text needs one, a display does not."""
+    """The running Qt application, or a headless one: drawing text needs one, a display does not. A QApplication,
+    not a bare QGuiApplication, so a window opened later in the same process (a test, a script) still can be."""
     app = QGuiApplication.instance()
     if app is None:
+        from PySide6.QtWidgets import QApplication
+
         if "QT_QPA_PLATFORM" not in os.environ:
             os.environ["QT_QPA_PLATFORM"] = "offscreen"
-        app = QGuiApplication(["fashion-assistant"])
+        app = QApplication(["fashion-assistant"])
     return app  # type: ignore[return-value]
 
 

@@ -104,6 +104,17 @@ def _saved_row(item: dict[str, Any]) -> ResultRow:
                      in_stock=item.get("in_stock"))
 
 
+def side_list(title: str, items: QListWidget, button: QPushButton) -> QWidget:
+    """A titled list beside a tab's main view with its one button under it: the chats, the lookbook."""
+    side = QWidget()
+    layout = QVBoxLayout(side)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.addWidget(QLabel(title))
+    layout.addWidget(items, 1)
+    layout.addWidget(button)
+    return side
+
+
 class AssistantPanel(QWidget):
     answered = Signal(object)  # Done or Failed, once per request
     items_found = Signal(int)
@@ -192,13 +203,7 @@ class AssistantPanel(QWidget):
         self.chat_list.itemClicked.connect(self._open_chat)
         new_chat = QPushButton(self.tr("New chat"))
         new_chat.clicked.connect(self.new_chat)
-        side = QWidget()
-        layout = QVBoxLayout(side)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(QLabel(self.tr("Earlier chats")))
-        layout.addWidget(self.chat_list, 1)
-        layout.addWidget(new_chat)
-        return side
+        return side_list(self.tr("Earlier chats"), self.chat_list, new_chat)
 
     def _main_side(self) -> QWidget:
         ask_row = QHBoxLayout()

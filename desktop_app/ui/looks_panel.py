@@ -51,6 +51,7 @@ from desktop_app.core.search.searcher import Searcher
 from desktop_app.core.store.catalog import Catalog, ThreadCatalogs
 from desktop_app.core.store.lookbook_store import SavedLook
 from desktop_app.sheets.look_sheet import SheetHeader, paint_pages, write_sheet
+from desktop_app.ui.assistant_panel import side_list
 from desktop_app.ui.errors import show_error
 from desktop_app.ui.operations import QueryOp
 from desktop_app.ui.results_model import ResultRow, ResultsModel
@@ -193,13 +194,7 @@ class LooksPanel(QWidget):
         rules = QPushButton(self.tr("Edit outfit rules…"))
         rules.setToolTip(self.tr("Which garments make an outfit for each occasion: a text file you can change"))
         rules.clicked.connect(self.edit_rules)
-        side = QWidget()
-        layout = QVBoxLayout(side)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(QLabel(self.tr("Lookbook")))
-        layout.addWidget(self.lookbook, 1)
-        layout.addWidget(rules)
-        return side
+        return side_list(self.tr("Lookbook"), self.lookbook, rules)
 
     # -- composing ---------------------------------------------------------------------------------------------
     def complete_around(self, path: str) -> None:

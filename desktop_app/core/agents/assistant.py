@@ -25,7 +25,7 @@ import traceback
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from desktop_app.core.agents.classifier import Classification, RequestClassifier, open_classifier
 from desktop_app.core.agents.llm_runtime import Chunk, Done, Failed, Token, guarded
@@ -123,19 +123,8 @@ class Assistant:
         exactly one Done or Failed. Stopped before the advice, it ends with Done("cancelled") and saves nothing.
         `everything`: items sold out, in other sizes or over the budget too."""
         cancel = cancel or CancelToken()
-        try:
-            yield from self._steps(request, photo, chat_id, cancel, everything)
-        except Cancelled:
-            yield Done("cancelled", 0, "")
-        except ModelTermsNotAcceptedError:  # met before the first event: the face asks for the terms and asks again
-            raise
-        except UserError as exc:
-            log.error("%s | %s", exc.user_text(), exc.detail)
-            yield Failed(exc.user_text(), exc.detail, exc)
-        except Exception as exc:
-            log.exception("The assistant failed")
-            yield Failed(_("The assistant stopped with an unexpected error; see the log for details."),
-                         "".join(traceback.format_exception(exc)))
+        yield from ended(self._steps(request, photo, chat_id, cancel, everything),
+                         _("The assistant stopped with an unexpected error; see the log for details."))
 
     def _steps(self, request: str, photo: Path | None, chat_id: int | None, cancel: CancelToken,
                everything: bool) -> Iterator[AssistantEvent]:
@@ -179,6 +168,27 @@ class Assistant:
         hits = [hit for categories, k in wanted
                 for hit in self.searcher.search_encoded(encoded, _query(categories, k, offer), cancel)]
         return tuple(FoundItem(number, hit) for number, hit in enumerate(hits, start=1))
+
+
+E = TypeVar("E")
+
+
+def ended(steps: Iterator[E], unexpected: str) -> Iterator[E | Done | Failed]:
+    """The steps' events, then one Done("cancelled") or Failed if they stop by raising: a stop, a user's error with
+    its fix, or `unexpected` for anything else (logged with its traceback). The terms of a model not accepted yet
+    are met before the first event and raised on, so the face asks for them and asks again."""
+    try:
+        yield from steps
+    except Cancelled:
+        yield Done("cancelled", 0, "")
+    except ModelTermsNotAcceptedError:
+        raise
+    except UserError as exc:
+        log.error("%s | %s", exc.user_text(), exc.detail)
+        yield Failed(exc.user_text(), exc.detail, exc)
+    except Exception as exc:
+        log.exception("%s", unexpected)
+        yield Failed(unexpected, "".join(traceback.format_exception(exc)))
 
 
 def _query(categories: list[str], k: int, offer: OfferFilter | None) -> SearchQuery:

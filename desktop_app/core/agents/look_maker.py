@@ -19,23 +19,21 @@ Which slots a look has (core/looks/rules.py decides outfits, this module fits th
 from __future__ import annotations
 
 import logging
-import traceback
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from desktop_app.core.agents.assistant import Advisor, Classified, FoundItem
+from desktop_app.core.agents.assistant import Advisor, Classified, FoundItem, ended
 from desktop_app.core.agents.classifier import Classification, RequestClassifier, open_classifier
 from desktop_app.core.agents.llm_runtime import Done, Failed, Token, guarded
 from desktop_app.core.agents.stylist import LookOutline, open_stylist
 from desktop_app.core.catalog.vocabulary import catalog_vocabulary, plural_name
 from desktop_app.core.looks.lookset import LookSet, compose_looks, find_candidates
 from desktop_app.core.looks.rules import EVERYDAY, Outfit, OutfitRules, Slot, load_rules
-from desktop_app.core.models.terms import ModelTermsNotAcceptedError
 from desktop_app.core.platform.errors import UserError
 from desktop_app.core.platform.i18n import _
-from desktop_app.core.platform.jobs import Cancelled, CancelToken
+from desktop_app.core.platform.jobs import CancelToken
 from desktop_app.core.search.searcher import Searcher, SearchHit, SearchQuery
 from desktop_app.core.store.catalog import Catalog
 from desktop_app.core.store.product_store import OfferFilter
@@ -130,19 +128,8 @@ class LookMaker:
         """Classified, LooksComposed, then (with looks and `advice`) the stylist's tokens; always one Done or Failed last.
         `budget` is for a whole look, `size` what every sized item must come in; each overrides what the words say."""
         cancel = cancel or CancelToken()
-        try:
-            yield from self._steps(request, around, max(1, min(looks, MAX_LOOKS)), budget, size, cancel, advice)
-        except Cancelled:
-            yield Done("cancelled", 0, "")
-        except ModelTermsNotAcceptedError:
-            raise
-        except UserError as exc:
-            log.error("%s | %s", exc.user_text(), exc.detail)
-            yield Failed(exc.user_text(), exc.detail, exc)
-        except Exception as exc:
-            log.exception("Composing looks failed")
-            yield Failed(_("Composing looks stopped with an unexpected error; see the log for details."),
-                         "".join(traceback.format_exception(exc)))
+        yield from ended(self._steps(request, around, max(1, min(looks, MAX_LOOKS)), budget, size, cancel, advice),
+                         _("Composing looks stopped with an unexpected error; see the log for details."))
 
     def _steps(self, request: str, around: str | None, n_looks: int, budget: float | None, size: str | None,
                cancel: CancelToken, advice: bool) -> Iterator[LookEvent]:
