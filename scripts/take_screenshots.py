@@ -18,8 +18,10 @@ PHOTOS = REPO.parent / "shared" / "data" / "product-photos"
 
 
 REQUESTS = {
-    "en": ("a white t-shirt for summer", "Two t-shirts and a pair of shoes for a summer party, I already have jeans"),
-    "es": ("una camiseta blanca para el verano", "Dos camisetas y unos zapatos para una fiesta de verano, ya tengo vaqueros"),
+    "en": ("a white t-shirt for summer", "Two t-shirts and a pair of shoes for a summer party, I already have jeans",
+           "an outfit for a job interview"),
+    "es": ("una camiseta blanca para el verano", "Dos camisetas y unos zapatos para una fiesta de verano, ya tengo vaqueros",
+           "un conjunto para una entrevista de trabajo"),
 }
 
 
@@ -42,7 +44,7 @@ def main(out_dir: Path, language: str) -> int:
                 "accepted_licences": ["gemma"]}  # as after the person accepted the bundled model's terms once
     )
     install_translators(app, language)
-    search_text, request = REQUESTS[language]
+    search_text, request, looks_request = REQUESTS[language]
     suffix = "" if language == "en" else f"-{language}"
     runner = BackgroundRunner()
     window = MainWindow(context, runner)
@@ -85,6 +87,13 @@ def main(out_dir: Path, language: str) -> int:
     wait_until(lambda: window.assistant.send_button.isEnabled() and window.assistant.advice.toPlainText() != "")
     wait_until(lambda: not window.assistant.model._pending, 60)
     shot("assistant.png")
+
+    window.tabs.setCurrentWidget(window.looks)
+    window.looks.request.setText(looks_request)
+    window.looks.compose()
+    wait_until(lambda: window.looks.compose_button.isEnabled() and len(window.looks.board_views()) > 0)
+    wait_until(lambda: not any(model._pending for model in window.looks._models), 60)
+    shot("looks.png")
     window.close()
     runner.shutdown(30)
     return 0

@@ -96,7 +96,7 @@ def _follow(events: Iterable[AssistantEvent], *, stream: bool) -> _Answer:
         if isinstance(event, Classified):
             answer.classification = event.classification
             if stream and event.classification.missing:
-                from desktop_app.core.agents.look_maker import missing_text
+                from desktop_app.core.agents.classifier import missing_text
 
                 print(missing_text(event.classification.missing))
         elif isinstance(event, ItemsFound):

@@ -92,14 +92,12 @@ def run(args: argparse.Namespace, context: AppContext) -> int:
 
 
 def _print_looks(event: LooksComposed) -> None:
-    if event.missing:
-        print(event.missing_text())
-    if not event.outlines:
-        print(_("No look could be composed from the catalog for this request."))
-        return
+    for note in event.notes():
+        print(note)
     for outline in event.outlines:
         print(outline.describe(for_people=True))
-    print()
+    if event.outlines:
+        print()
 
 
 def _write(out: Path, composed: LooksComposed, advice: str, context: AppContext) -> Path:

@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.core.agents.assistant import Assistant, AssistantEvent, ChatOpened, Classified, ItemsFound
-from desktop_app.core.agents.classifier import Classification
+from desktop_app.core.agents.classifier import Classification, missing_text
 from desktop_app.core.agents.llm_runtime import Done, Failed
 from desktop_app.core.platform.app_context import AppContext
 from desktop_app.core.platform.errors import Fix, UserError
@@ -267,6 +267,8 @@ class AssistantPanel(QWidget):
             chips.append(self.tr("[budget {budget}]").format(budget=classification.budget.describe()))
         if classification.size is not None:
             chips.append(self.tr("[size {size}]").format(size=classification.size))
+        if classification.missing:  # said, never replaced by another category (core/agents/classifier.py)
+            chips.append(missing_text(classification.missing))
         self.chips.setText("   ".join(chips) or self.tr("[no category named]"))
         self.state.setText(self.tr("Finding items…"))
 

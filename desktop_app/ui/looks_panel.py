@@ -44,7 +44,7 @@ from desktop_app.core.agents.look_maker import LookEvent, LookMaker, LooksCompos
 from desktop_app.core.looks.lookset import LookSet, recompose, reopen, save_look, set_pinned, swap
 from desktop_app.core.looks.rules import bundled_rules_file, load_rules
 from desktop_app.core.platform.app_context import AppContext
-from desktop_app.core.platform.errors import UserError
+from desktop_app.core.platform.errors import Fix, UserError
 from desktop_app.core.platform.jobs import CancelToken
 from desktop_app.core.platform.paths import AppPaths
 from desktop_app.core.search.searcher import Searcher
@@ -52,10 +52,10 @@ from desktop_app.core.store.catalog import Catalog, ThreadCatalogs
 from desktop_app.core.store.lookbook_store import SavedLook
 from desktop_app.sheets.look_sheet import SheetHeader, paint_pages, write_sheet
 from desktop_app.ui.assistant_panel import side_list
-from desktop_app.ui.errors import show_error
+from desktop_app.ui.errors import open_fix, show_error
 from desktop_app.ui.operations import QueryOp
 from desktop_app.ui.results_model import ResultRow, ResultsModel
-from desktop_app.ui.search_panel import results_view, rows_from_hits
+from desktop_app.ui.search_panel import WarmSearcher, results_view, rows_from_hits
 from desktop_app.ui.streaming import AdviceStream
 from desktop_app.ui.workers import BackgroundRunner
 
@@ -73,14 +73,14 @@ class _Shown:
 class _MakerLane:
     """The tab's one LookMaker, made on the "llm" lane with that lane's handle, so its models stay loaded."""
 
-    def __init__(self, context: AppContext, catalogs: ThreadCatalogs) -> None:
-        self._context, self._catalogs = context, catalogs
+    def __init__(self, context: AppContext, catalogs: ThreadCatalogs, warm: WarmSearcher) -> None:
+        self._context, self._catalogs, self._warm = context, catalogs, warm
         self._maker: LookMaker | None = None
 
     def make(self, request: str, around: str | None, looks: int, budget: float | None, size: str | None,
              cancel: CancelToken) -> Iterator[LookEvent]:
-        if self._maker is None:
-            self._maker = LookMaker(self._context, self._catalogs.get())
+        if self._maker is None:  # with the search tab's Searcher, whose BLIP-2 towers are warm already
+            self._maker = LookMaker(self._context, self._catalogs.get(), self._warm.get())
         return self._maker.make(request, around=around, looks=looks, budget=budget, size=size, cancel=cancel)
 
     def reset(self) -> None:
@@ -124,10 +124,11 @@ class LooksPanel(QWidget):
     composed = Signal(int)  # looks shown, once per request
     saved = Signal(int)  # a lookbook id
 
-    def __init__(self, context: AppContext, runner: BackgroundRunner, catalogs: ThreadCatalogs, parent: QWidget | None = None) -> None:
+    def __init__(self, context: AppContext, runner: BackgroundRunner, catalogs: ThreadCatalogs, warm: WarmSearcher,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.context, self.runner, self.catalogs = context, runner, catalogs
-        self.lane = _MakerLane(context, catalogs)
+        self.lane = _MakerLane(context, catalogs, warm)
         self.shown: _Shown | None = None
         self.around: str | None = None
         self._models: list[ResultsModel] = []  # one per board row, kept while boards are rebuilt
@@ -143,6 +144,7 @@ class LooksPanel(QWidget):
     def _build(self) -> None:
         self.request = QLineEdit(placeholderText=self.tr("An occasion or the garments, e.g. an outfit for a beach wedding"))
         self.request.returnPressed.connect(self.compose)
+        self.request.textEdited.connect(self._forget_around)  # a new request of one's own is not about that item
         self.count = QSpinBox(minimum=1, maximum=10, value=3)
         self.count.setPrefix(self.tr("Looks: "))
         self.budget = QDoubleSpinBox(minimum=0, maximum=1_000_000, decimals=2)
@@ -159,10 +161,15 @@ class LooksPanel(QWidget):
             row.addWidget(widget, 1 if widget is self.request else 0)
         self.around_label = QLabel("")
         self.around_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.around_label.setVisible(False)
         self.note = QLabel("")
         self.note.setObjectName("looksNote")
         self.note.setTextFormat(Qt.TextFormat.PlainText)
         self.note.setWordWrap(True)
+        self.setup_stylist = QPushButton(self.tr("Set up a stylist model…"))
+        self.setup_stylist.setToolTip(self.tr("Advice needs an instruction-tuned model: download or import one in Models"))
+        self.setup_stylist.setVisible(False)
+        self.setup_stylist.clicked.connect(lambda: open_fix(self, Fix.MODELS))
         self.boards = QWidget()
         self.boards_layout = QVBoxLayout(self.boards)
         self.boards_layout.addStretch(1)
@@ -180,6 +187,7 @@ class LooksPanel(QWidget):
         layout.addWidget(self.note)
         layout.addWidget(scroll, 1)
         layout.addWidget(self.advice)
+        layout.addWidget(self.setup_stylist, 0, Qt.AlignmentFlag.AlignLeft)
         splitter = QSplitter(self)
         splitter.addWidget(main)
         splitter.addWidget(self._lookbook_side())
@@ -201,7 +209,12 @@ class LooksPanel(QWidget):
         """From a search result's menu: looks that keep this item."""
         self.around = path
         self.around_label.setText(self.tr("Completing the look around {name}").format(name=Path(path).name))
+        self.around_label.setVisible(True)
         self.compose()
+
+    def _forget_around(self) -> None:
+        self.around = None
+        self.around_label.setVisible(False)
 
     def compose(self) -> None:
         request = self.request.text().strip()
@@ -209,6 +222,7 @@ class LooksPanel(QWidget):
             self.note.setText(self.tr("Say what the looks are for: an occasion or the garments."))
             return
         self.note.setText(self.tr("Composing looks…"))
+        self.setup_stylist.setVisible(False)
         self.advice.clear()
         self._clear_boards()
         budget = self.budget.value() or None
@@ -226,10 +240,7 @@ class LooksPanel(QWidget):
             return
         if isinstance(event, LooksComposed) and self.shown is not None:
             self.shown.looks = event.looks
-            notes = [event.missing_text()] if event.missing else []
-            if not event.looks.looks:
-                notes.append(self.tr("No look could be composed from the catalog for this request."))
-            self.note.setText(" ".join(notes))
+            self.note.setText(" ".join(event.notes()))
             self._show_boards()
             self.composed.emit(len(event.looks.looks))
 
@@ -243,6 +254,7 @@ class LooksPanel(QWidget):
             self.note.setText(end.user_message)
         elif isinstance(end, Done) and end.reason == "no_model" and self.shown is not None:
             self.shown.advice = ""  # the notice is for the owner, not words to hand a customer
+            self.setup_stylist.setVisible(True)
         elif isinstance(end, Done) and end.reason == "cancelled":
             self.note.setText(self.tr("Stopped."))
 

@@ -52,7 +52,7 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.search, self.tr("Search"))
         self.assistant = AssistantPanel(context, runner, self.search, self, catalogs=self.catalogs)
         self.tabs.addTab(self.assistant, self.tr("Assistant"))
-        self.looks = LooksPanel(context, runner, self.catalogs, self)
+        self.looks = LooksPanel(context, runner, self.catalogs, self.search.warm, self)
         self.tabs.addTab(self.looks, self.tr("Looks"))
         self.search.complete_look.connect(self.complete_look)
         self.setCentralWidget(self.tabs)

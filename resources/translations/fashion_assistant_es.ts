@@ -518,6 +518,14 @@ Tus fotos en el disco no se tocan y puedes deshacerlo.</translation>
         <translation>Detener</translation>
     </message>
     <message>
+        <source>Set up a stylist model…</source>
+        <translation>Configurar un modelo estilista…</translation>
+    </message>
+    <message>
+        <source>Advice needs an instruction-tuned model: download or import one in Models</source>
+        <translation>Los consejos necesitan un modelo ajustado a instrucciones: descarga o importa uno en Modelos</translation>
+    </message>
+    <message>
         <source>The stylist&apos;s words about the looks appear here.</source>
         <translation>Aquí aparecen las palabras del estilista sobre los looks.</translation>
     </message>
@@ -544,10 +552,6 @@ Tus fotos en el disco no se tocan y puedes deshacerlo.</translation>
     <message>
         <source>Composing looks…</source>
         <translation>Componiendo looks…</translation>
-    </message>
-    <message>
-        <source>No look could be composed from the catalog for this request.</source>
-        <translation>No se pudo componer ningún look con el catálogo para esta petición.</translation>
     </message>
     <message>
         <source>Stopped.</source>

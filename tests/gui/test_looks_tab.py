@@ -91,3 +91,20 @@ def test_a_missing_category_is_said_not_replaced(qtbot, window, photo_folder: Pa
     _compose(qtbot, window, "Quiero una falda")
     assert "No skirts in your catalog." in window.looks.note.text()
     assert window.looks.shown.looks.looks == () and window.looks.board_views() == []
+
+
+@pytest.mark.parametrize(("request_text", "shown"), [("Quiero una falda", set()), ("Quiero una falda y dos camisetas", {"t-shirt"})])
+def test_the_assistant_tab_says_the_skirt_is_missing_and_shows_no_substitute(qtbot, window, tmp_path: Path, product_photos: Path,
+                                                                            request_text: str, shown: set[str]) -> None:
+    folder = tmp_path / "no-skirts"
+    for category in ("t-shirt", "pants", "shoes"):
+        (folder / category).mkdir(parents=True)
+        for photo in sorted((product_photos / category).glob("*.jpg"))[:2]:
+            (folder / category / photo.name).write_bytes(photo.read_bytes())
+    index_folder(qtbot, window, folder)
+    window.tabs.setCurrentWidget(window.assistant)
+    window.assistant.request.setText(request_text)
+    with qtbot.waitSignal(window.assistant.answered, timeout=180_000):
+        window.assistant.send()
+    assert "No skirts in your catalog." in window.assistant.chips.text()
+    assert {row.category for row in window.assistant.model.rows()} == shown

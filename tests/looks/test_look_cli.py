@@ -142,3 +142,100 @@ def test_a_saved_look_is_in_the_lookbook_after_a_restart(on_shop: IndexedPhotos,
     assert main(["lookbook", "--json"]) == 0
     listed = json.loads(capsys.readouterr().out)
     assert any(look["name"] == "Ana, Friday" and len(look["items"]) == len(first["items"]) for look in listed)
+
+
+def test_ask_says_what_is_missing_and_shows_nothing_in_its_place(on_shop: IndexedPhotos, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["ask", "Quiero una falda", "--json"]) == 0
+    answer = json.loads(capsys.readouterr().out)
+    assert answer["classification"]["missing"] == ["skirt"] and answer["items"] == []
+    assert main(["ask", "Quiero una falda y dos camisetas", "--json"]) == 0
+    answer = json.loads(capsys.readouterr().out)
+    assert answer["classification"]["missing"] == ["skirt"] and answer["classification"]["items"] == {"t-shirt": 2}
+    assert {item["category"] for item in answer["items"]} == {"t-shirt"}
+    assert main(["ask", "Quiero una falda"]) == 0
+    assert "No skirts in your catalog." in capsys.readouterr().out
+
+
+def test_a_budget_without_prices_is_said(tmp_path: Path, tiny_blip2: Path, product_photos: Path,
+                                         tmp_path_factory: pytest.TempPathFactory, capsys: pytest.CaptureFixture[str],
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.search.conftest import indexed_copy_of_photos
+
+    photos_only = indexed_copy_of_photos("looks-no-products", tiny_blip2, product_photos, tmp_path_factory)
+    monkeypatch.setenv("FASHION_ASSISTANT_DATA_DIR", str(photos_only.context.paths.data_dir))
+    assert main(["look", "a casual look", "--budget", "100"]) == 0
+    out = capsys.readouterr().out
+    assert "no prices yet" in out and "Look 1:" in out
+
+
+class _Scripted:
+    """A stylist that records what it is told of the looks and answers with one token."""
+
+    model_name = "scripted"
+
+    def __init__(self) -> None:
+        self.told: list[tuple[str, list, tuple]] = []
+
+    def advise(self, request, items, *, image=None, chat_id=None, cancel=None, looks=()):  # noqa: ANN001, ANN202
+        from desktop_app.core.agents.llm_runtime import Done, Token
+
+        self.told.append((request, list(items), tuple(looks)))
+        yield Token("Look 1 works.")
+        yield Done("stop", 1, "scripted")
+
+
+def test_the_stylist_is_told_each_look_numbered_with_its_items_and_total(on_shop: IndexedPhotos) -> None:
+    from desktop_app.core.agents.classifier import RequestClassifier
+    from desktop_app.core.agents.look_maker import LookMaker, LooksComposed
+    from desktop_app.core.agents.stylist import build_prompt
+
+    stylist = _Scripted()
+    with Catalog.open(on_shop.context.paths.db_path) as catalog:
+        maker = LookMaker(on_shop.context, catalog, classifier=RequestClassifier(None, catalog.store.categories()), stylist=stylist)
+        events = list(maker.make("una entrevista de trabajo", looks=2))
+    composed = next(e for e in events if isinstance(e, LooksComposed))
+    (request, items, looks) = stylist.told[0]
+    assert request == "una entrevista de trabajo" and [look.number for look in looks] == [1, 2]
+    assert [item.number for item in items] == list(range(1, len(items) + 1))
+    prompt = build_prompt(request, items, looks=looks).messages[-1]["content"]
+    for look, outline in zip(composed.looks.looks, looks, strict=True):
+        assert f"Look {outline.number} (total {look.total_price:.2f} EUR):" in prompt
+        for item in outline.items:
+            assert f"#{item.number}:" in prompt and f'"{item.name}"' in prompt
+    assert "Write about each look by its number" in prompt
+
+
+def test_printing_draws_the_same_pages(on_shop: IndexedPhotos, tmp_path: Path) -> None:
+    """The window's Print paints a QPrinter with the PDF's routine; a printer writing to a file shows what it drew."""
+    from PySide6.QtPrintSupport import QPrinter
+
+    from desktop_app.core.agents.classifier import RequestClassifier
+    from desktop_app.core.agents.look_maker import LookMaker, LooksComposed
+    from desktop_app.sheets.look_sheet import SheetHeader, ensure_gui_application, paint_pages
+
+    ensure_gui_application()
+    with Catalog.open(on_shop.context.paths.db_path) as catalog:
+        maker = LookMaker(on_shop.context, catalog, classifier=RequestClassifier(None, catalog.store.categories()),
+                          stylist=_Scripted())
+        composed = next(e for e in maker.make("a look for the office", advice=False) if isinstance(e, LooksComposed))
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(tmp_path / "printed.pdf"))
+    assert paint_pages(printer, composed.outlines, SheetHeader("Boutique Ana"))
+    text = subprocess.run(["pdftotext", str(tmp_path / "printed.pdf"), "-"], check=True, capture_output=True, text=True).stdout
+    assert "Boutique Ana" in text and text.count("Look ") >= len(composed.outlines)
+    for outline in composed.outlines:
+        assert all(item.sku in text for item in outline.items)
+
+
+def test_a_spanish_shop_gets_a_spanish_sheet(on_shop: IndexedPhotos, capsys: pytest.CaptureFixture[str], tmp_path: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FASHION_ASSISTANT_LANGUAGE", "es")
+    out = tmp_path / "looks.pdf"
+    assert main(["look", "un conjunto para la oficina", "--out", str(out), "--looks", "1"]) == 0
+    printed = capsys.readouterr().out
+    assert "Look 1 (total" in printed and "tallas en existencia" in printed
+    text = subprocess.run(["pdftotext", str(out), "-"], check=True, capture_output=True, text=True).stdout
+    assert "Tallas" in text and "Look 1 · total" in text
+    assert main(["look", "Quiero una falda"]) == 0
+    assert "No hay faldas en tu catálogo." in capsys.readouterr().out

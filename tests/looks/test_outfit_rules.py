@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from desktop_app.core.agents.classifier import RequestClassifier
-from desktop_app.core.agents.look_maker import missing_text, plan_slots
+from desktop_app.core.agents.classifier import RequestClassifier, missing_text
+from desktop_app.core.agents.look_maker import plan_slots
 from desktop_app.core.catalog.vocabulary import CATEGORIES
 from desktop_app.core.looks.rules import OutfitRulesError, load_rules, parse_rules
 from desktop_app.core.platform.i18n import set_language

@@ -162,6 +162,8 @@ class Assistant:
 
     def _find_items(self, classification: Classification, request: str, photo: Path | None, offer: OfferFilter | None,
                     cancel: CancelToken) -> tuple[FoundItem, ...]:
+        if not classification.items and classification.missing and photo is None:
+            return ()  # all that was asked for is missing: nothing else is shown in its place
         text = classification.search_text or request.strip() or None
         encoded = self.searcher.encode(SearchQuery(text=text, image=photo), cancel)
         wanted = [([category], k) for category, k in classification.items.items()] or [([], UNCLASSIFIED_K)]

@@ -37,10 +37,11 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from desktop_app.core.agents.budget_size import Budget, read_budget_size
 from desktop_app.core.agents.llm_runtime import Constraint, Decoded, LoadOptions, LocalLLM, Prompt
-from desktop_app.core.catalog.vocabulary import DEFAULT, Vocabulary, color_for_word, normalise
+from desktop_app.core.catalog.vocabulary import DEFAULT, Vocabulary, color_for_word, normalise, plural_name
 from desktop_app.core.looks.rules import OutfitRules, load_rules
 from desktop_app.core.models.locator import bundled_gguf_available, bundled_gguf_path
 from desktop_app.core.platform.app_context import AppContext
+from desktop_app.core.platform.i18n import _
 from desktop_app.core.platform.resources import prompt_text
 
 log = logging.getLogger(__name__)
@@ -82,6 +83,13 @@ class Classification(BaseModel):
 
     def to_json(self, request: str) -> dict[str, Any]:
         return {"request": request, **self.model_dump()}
+
+
+def missing_text(missing: Sequence[str]) -> str:
+    """"No skirts in your catalog.", in the user's language; empty when nothing is missing."""
+    if not missing:
+        return ""
+    return _("No {categories} in your catalog.").format(categories=_(" or ").join(plural_name(c) for c in missing))
 
 
 def classification_schema(categories: Sequence[str]) -> dict[str, Any]:

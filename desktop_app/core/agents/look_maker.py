@@ -25,10 +25,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from desktop_app.core.agents.assistant import Advisor, Classified, FoundItem, ended
-from desktop_app.core.agents.classifier import Classification, RequestClassifier, open_classifier
+from desktop_app.core.agents.classifier import Classification, RequestClassifier, missing_text, open_classifier
 from desktop_app.core.agents.llm_runtime import Done, Failed, Token, guarded
 from desktop_app.core.agents.stylist import LookOutline, open_stylist
-from desktop_app.core.catalog.vocabulary import catalog_vocabulary, plural_name
+from desktop_app.core.catalog.vocabulary import catalog_vocabulary
 from desktop_app.core.looks.lookset import LookSet, compose_looks, find_candidates
 from desktop_app.core.looks.rules import EVERYDAY, Outfit, OutfitRules, Slot, load_rules
 from desktop_app.core.platform.errors import UserError
@@ -58,18 +58,19 @@ class LooksComposed:
     offer: OfferFilter | None = None  # the shop's filters the candidates were chosen by
     outlines: tuple[LookOutline, ...] = field(default=())  # the looks as the stylist is told of them, items numbered
 
-    def missing_text(self) -> str:
-        return missing_text(self.missing)
+    def notes(self) -> list[str]:
+        """What the owner should know of these looks, in their language: what is missing, what could not be kept."""
+        notes = [missing_text(self.missing)] if self.missing else []
+        if self.looks.budget is not None and self.offer is None:
+            notes.append(_("The catalog has no prices yet, so the budget could not be kept: import the shop's product list."))
+        if self.looks.slots and not self.looks.looks:
+            notes.append(_("No look could be composed from the catalog for this request: try a higher budget or another size."))
+        elif not self.looks.slots and not self.missing:
+            notes.append(_("The catalog has nothing to make a look from yet: add and index photos of garments."))
+        return notes
 
 
 LookEvent = Classified | LooksComposed | Token | Done | Failed
-
-
-def missing_text(missing: Sequence[str]) -> str:
-    """"No skirts in your catalog.", in the user's language; empty when nothing is missing."""
-    if not missing:
-        return ""
-    return _("No {categories} in your catalog.").format(categories=_(" or ").join(plural_name(c) for c in missing))
 
 
 def plan_slots(classification: Classification, rules: OutfitRules, present: Sequence[str],
