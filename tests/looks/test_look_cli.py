@@ -176,7 +176,7 @@ class _Scripted:
     def __init__(self) -> None:
         self.told: list[tuple[str, list, tuple]] = []
 
-    def advise(self, request, items, *, image=None, chat_id=None, cancel=None, looks=()):  # noqa: ANN001, ANN202
+    def advise(self, request, items, *, image=None, chat_id=None, cancel=None, looks=()):
         from desktop_app.core.agents.llm_runtime import Done, Token
 
         self.told.append((request, list(items), tuple(looks)))
