@@ -239,3 +239,11 @@ def test_a_spanish_shop_gets_a_spanish_sheet(on_shop: IndexedPhotos, capsys: pyt
     assert "Tallas" in text and "Look 1 · total" in text
     assert main(["look", "Quiero una falda"]) == 0
     assert "No hay faldas en tu catálogo." in capsys.readouterr().out
+
+
+def test_an_empty_request_asks_what_the_looks_are_for(on_shop: IndexedPhotos, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["look", "  "]) == 1
+    assert "Say what the looks are for" in capsys.readouterr().err
+    shoe = str(next(on_shop.photos.rglob("10037.jpg")))
+    answer = _look(capsys, "", "--around", shoe, "--looks", "2")  # around an item, no words are needed
+    assert answer["looks"] and all(shoe in [i["path"] for i in look["items"]] for look in answer["looks"])

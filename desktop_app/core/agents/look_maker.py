@@ -134,6 +134,9 @@ class LookMaker:
 
     def _steps(self, request: str, around: str | None, n_looks: int, budget: float | None, size: str | None,
                cancel: CancelToken, advice: bool) -> Iterator[LookEvent]:
+        if not request.strip() and around is None:
+            raise UserError(_("Say what the looks are for: an occasion or the garments."),
+                            _("For example: an outfit for a job interview."))
         rules = self.rules()
         classifier = self.classifier.with_vocabulary(self.catalog.store.categories(), catalog_vocabulary(self.catalog))
         classification = classifier.classify(request) if request.strip() else Classification()
