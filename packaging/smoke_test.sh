@@ -243,6 +243,11 @@ check_ask() {
   json "$1" "d['classification'] and d['items'] and '%d items, advice by %s' % (len(d['items']), d['model'] or 'no stylist (the honest note)')" \
     || { echo "ask found no items"; return 1; }
 }
+check_look() {
+  # Looks from the indexed photos, written as a PDF by Qt's painter in the frozen CLI, headless (offscreen platform).
+  json "$1" "d['looks'] and d['file'] and open(d['file'], 'rb').read(5) == b'%PDF-' and '%d looks, %s' % (len(d['looks']), d['file'])" \
+    || { echo "look composed nothing, or wrote no PDF"; return 1; }
+}
 check_libraries_honest() {
   # Exit 0: every library of Qt's X11 plugin loads. Exit 1: each library it names must really be missing, neither in
   # the bundle nor known to the system's loader: a library the bundle carries (libxcb-cursor) is never reported.
@@ -301,12 +306,13 @@ printf 'smoke: ok   %-16s %6s   %s\n' "licences" "-" "$why"
 
 echo "smoke: bundle $BUNDLE_ARG, run from $WORK/app ($OS); network: $NETWORK"
 run doctor check_doctor "$CLI" doctor --json
-EXPECT_RC=1 run terms-asked check_terms_asked "$CLI" classify --json "something to keep my feet warm on a winter hike"
-run classify check_classify "$CLI" --accept-model-terms classify --json "something to keep my feet warm on a winter hike"
+EXPECT_RC=1 run terms-asked check_terms_asked "$CLI" classify --json "something nice for my sister to wear tomorrow"
+run classify check_classify "$CLI" --accept-model-terms classify --json "something nice for my sister to wear tomorrow"
 run index check_index "$CLI" index "$WORK/photos" --blip2 "$WORK/tiny-blip2" --json
 run search-text check_search_text "$CLI" search --json red shirt
 run search-photo check_search_photo "$CLI" search --json --image "$QUERY_PHOTO"
 run ask check_ask "$CLI" ask --json "two shirts and a pair of shoes"
+run look check_look "$CLI" look --json --out "$WORK/looks.pdf" "an outfit for a job interview"
 EXPECT_RC=1 STEP_ENV="LC_ALL=es_ES.UTF-8" run spanish check_spanish "$CLI" search --folder "$WORK/no-such-folder" rojo
 STEP_ENV="QT_QPA_PLATFORM=offscreen" run gui check_gui "$GUI" --self-test
 if [ "$OS" = linux ]; then

@@ -23,7 +23,7 @@ from desktop_app.core.platform.paths import resolve_paths
 from desktop_app.core.platform.settings import Settings, load_settings
 
 REPO = Path(__file__).resolve().parents[2]
-REQUEST = "something for a beach wedding"  # words the keyword parser cannot read: the model answers
+REQUEST = "something nice for my sister to wear tomorrow"  # no garment, no occasion: only the model can answer
 
 
 @pytest.fixture(autouse=True)
