@@ -41,6 +41,7 @@ from PySide6.QtWidgets import (
 from desktop_app.core.agents.assistant import Classified
 from desktop_app.core.agents.llm_runtime import Done, Failed
 from desktop_app.core.agents.look_maker import LookEvent, LookMaker, LooksComposed, outlines
+from desktop_app.core.agents.stylist import LookOutline
 from desktop_app.core.looks.lookset import LookSet, recompose, reopen, save_look, set_pinned, swap
 from desktop_app.core.looks.rules import bundled_rules_file, load_rules
 from desktop_app.core.platform.app_context import AppContext
@@ -114,10 +115,6 @@ def _rules_copy(paths: AppPaths) -> Path:
         own.parent.mkdir(parents=True, exist_ok=True)
         own.write_text(bundled_rules_file().read_text(encoding="utf-8"), encoding="utf-8")
     return own
-
-
-def _print(printer: QPrinter, looks: LookSet, header: SheetHeader) -> bool:
-    return paint_pages(printer, outlines(looks), header)
 
 
 class LooksPanel(QWidget):
@@ -396,10 +393,10 @@ class LooksPanel(QWidget):
     def _header(self) -> SheetHeader:
         return SheetHeader(self.context.settings.shop_name, self.shown.advice if self.shown is not None else "")
 
-    def _one(self, look: int) -> LookSet:
+    def _one(self, look: int) -> list[LookOutline]:
+        """One look as shown: its number and its items' numbers as on the board and in the advice."""
         assert self.shown is not None
-        looks = self.shown.looks
-        return LookSet(looks.slots, looks.candidates, (looks.looks[look],), looks.budget)
+        return [outlines(self.shown.looks)[look]]
 
     def export_look(self, look: int, path: Path | None = None) -> None:
         if self.shown is None:
@@ -410,7 +407,7 @@ class LooksPanel(QWidget):
             if not chosen:
                 return
             path = Path(chosen)
-        QueryOp(parent=self, op=write_sheet, args=(path, outlines(self._one(look)), self._header()),
+        QueryOp(parent=self, op=write_sheet, args=(path, self._one(look), self._header()),
                 success=self._exported).run_in_background(self.runner)
 
     def _exported(self, path: Path) -> None:
@@ -424,7 +421,7 @@ class LooksPanel(QWidget):
         dialog.setWindowTitle(self.tr("Print the look"))
         one, header = self._one(look), self._header()
         def send() -> None:
-            QueryOp(parent=self, op=_print, args=(printer, one, header),
+            QueryOp(parent=self, op=paint_pages, args=(printer, one, header),
                     success=lambda _ok: self.note.setText(self.tr("Sent to the printer."))).run_in_background(self.runner)
 
         dialog.accepted.connect(send)

@@ -52,6 +52,11 @@ def test_boards_swap_pin_save_and_export(qtbot, window, photo_folder: Path, tmp_
     qtbot.waitUntil(lambda: out.is_file() and "Exported" in panel.note.text(), timeout=30_000)
     text = subprocess.run(["pdftotext", str(out), "-"], check=True, capture_output=True, text=True).stdout
     assert "Look 1" in text
+    second = tmp_path / "second.pdf"
+    panel.export_look(1, second)  # the second board keeps its number and its items' numbers on the sheet
+    qtbot.waitUntil(lambda: second.is_file() and str(second) in panel.note.text(), timeout=30_000)
+    text = subprocess.run(["pdftotext", str(second), "-"], check=True, capture_output=True, text=True).stdout
+    assert "Look 2" in text and "#4 " in text and "#1 " not in text
     with Catalog.open(window.context.paths.db_path) as catalog:
         assert [look.name for look in catalog.lookbook.looks()] == ["Ana, Friday"]
 

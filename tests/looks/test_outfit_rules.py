@@ -54,6 +54,7 @@ def test_named_garments_stay_and_the_outfit_is_completed_around_them() -> None:
     assert _slots("a red skirt", EVERYTHING) == [("t-shirt", "shirt", "jersey"), ("skirt",), ("shoes",), ("jacket",), ("bag",)]
     assert _slots("un vestido para una boda", EVERYTHING) == [("dress",), ("shoes",), ("bag",), ("hat",)]
     assert _slots("a weekend look", EVERYTHING, around="shoes")[2] == ("shoes",)
+    assert _slots("shoes for the weekend", EVERYTHING, around="shoes").count(("shoes",)) == 1  # the chosen pair is the shoes
 
 
 @pytest.mark.parametrize(

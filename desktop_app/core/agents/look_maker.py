@@ -77,7 +77,7 @@ def plan_slots(classification: Classification, rules: OutfitRules, present: Sequ
                around: str | None = None) -> tuple[tuple[Slot, ...], int | None]:
     """The look's slots and which of them holds the `around` item's category (None without one)."""
     missing = set(classification.missing)
-    named = [] if classification.source == "occasion" else [c for c in classification.items if c in present]
+    named = [] if classification.source == "occasion" else [c for c in classification.items if c in present and c != around]
     if missing and not named and around is None:
         return (), None  # everything asked for is missing: nothing is put in its place
     occasion = rules.occasion(classification.occasion or EVERYDAY) or rules.occasion(EVERYDAY)
