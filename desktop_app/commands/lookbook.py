@@ -22,6 +22,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace, context: AppContext) -> int:
     from desktop_app.core.looks.lookset import reopen
+    from desktop_app.core.looks.rules import load_rules
     from desktop_app.core.search.searcher import Searcher
     from desktop_app.core.store.catalog import Catalog
 
@@ -31,10 +32,10 @@ def run(args: argparse.Namespace, context: AppContext) -> int:
                 raise UserError(_("There is no saved look {id}.").format(id=args.delete), _("See the ids with: fashion-assistant lookbook"))
             print(_("Removed look {id} from the lookbook.").format(id=args.delete))
             return 0
-        searcher = Searcher(context, catalog)
+        searcher, rules = Searcher(context, catalog), load_rules(context.paths)
         shown = []
         for saved in catalog.lookbook.looks():
-            now = reopen(searcher, saved)
+            now = reopen(searcher, rules, saved)
             items = now.to_json()[0] if now.looks else {"items": [], "total_price": None, "currency": None}
             shown.append({"id": saved.id, "name": saved.name, "request": saved.request, "saved_at": saved.saved_at,
                           "advice": saved.advice, **items})

@@ -88,14 +88,6 @@ class _MakerLane:
         self._maker = None
 
 
-def _swap(catalog: Catalog, paths: AppPaths, looks: LookSet, look: int, slot: int) -> LookSet:
-    return swap(catalog.store, load_rules(paths), looks, look, slot)
-
-
-def _recompose(catalog: Catalog, paths: AppPaths, looks: LookSet, look: int) -> LookSet:
-    return recompose(catalog.store, load_rules(paths), looks, look)
-
-
 def _save(catalog: Catalog, looks: LookSet, look: int, name: str, request: str, advice: str) -> int:
     return save_look(catalog, looks, look, name=name, request=request, advice=advice)
 
@@ -105,7 +97,7 @@ def _saved(catalog: Catalog) -> list[SavedLook]:
 
 
 def _reopen(catalog: Catalog, context: AppContext, saved: SavedLook) -> LookSet:
-    return reopen(Searcher(context, catalog), saved)
+    return reopen(Searcher(context, catalog), load_rules(context.paths), saved)
 
 
 def _rules_copy(paths: AppPaths) -> Path:
@@ -128,6 +120,7 @@ class LooksPanel(QWidget):
         self.lane = _MakerLane(context, catalogs, warm)
         self.shown: _Shown | None = None
         self.around: str | None = None
+        self._request = ""  # the request being composed
         self._models: list[ResultsModel] = []  # one per board row, kept while boards are rebuilt
         self.stream = AdviceStream(runner, self)
         self.stream.text_changed.connect(self._show_advice)
@@ -225,7 +218,8 @@ class LooksPanel(QWidget):
         budget = self.budget.value() or None
         size = self.size.text().strip() or None
         around, count, lane = self.around, self.count.value(), self.lane
-        self.shown = _Shown(LookSet((), (), ()), request)
+        self.shown = None  # until the looks come
+        self._request = request
         self.stream.start(lambda cancel: lane.make(request, around, count, budget, size, cancel))
 
     def _busy(self, busy: bool) -> None:
@@ -235,8 +229,8 @@ class LooksPanel(QWidget):
     def _on_event(self, event: object) -> None:
         if isinstance(event, Classified):
             return
-        if isinstance(event, LooksComposed) and self.shown is not None:
-            self.shown.looks = event.looks
+        if isinstance(event, LooksComposed):
+            self.shown = _Shown(event.looks, self._request)
             self.note.setText(" ".join(event.notes()))
             self._show_boards()
             self.composed.emit(len(event.looks.looks))
@@ -329,7 +323,7 @@ class LooksPanel(QWidget):
     def swap_item(self, look: int, slot: int) -> None:
         if self.shown is None:
             return
-        QueryOp(parent=self, op=self.catalogs.bound(_swap), args=(self.context.paths, self.shown.looks, look, slot),
+        QueryOp(parent=self, op=swap, args=(self.shown.looks, look, slot),
                 success=self._replace_looks).run_in_background(self.runner)
 
     def toggle_pin(self, look: int, slot: int) -> None:
@@ -341,7 +335,7 @@ class LooksPanel(QWidget):
     def compose_again(self, look: int) -> None:
         if self.shown is None:
             return
-        QueryOp(parent=self, op=self.catalogs.bound(_recompose), args=(self.context.paths, self.shown.looks, look),
+        QueryOp(parent=self, op=recompose, args=(self.shown.looks, look),
                 success=self._replace_looks).run_in_background(self.runner)
 
     def _replace_looks(self, looks: LookSet) -> None:

@@ -14,6 +14,7 @@ from PIL import Image
 
 from desktop_app.cli import main
 from desktop_app.core.looks.lookset import reopen
+from desktop_app.core.looks.rules import load_rules
 from desktop_app.core.search.searcher import Searcher
 from desktop_app.core.store.catalog import Catalog
 from desktop_app.core.store.product_store import size_key
@@ -136,7 +137,7 @@ def test_a_saved_look_is_in_the_lookbook_after_a_restart(on_shop: IndexedPhotos,
     with Catalog.open(on_shop.context.paths.db_path) as catalog:  # a new connection: another process's view
         saved = next(look for look in catalog.lookbook.looks() if look.name == "Ana, Friday")
         assert saved.request == "an outfit for the office" and saved.total_price == first["total_price"]
-        reopened = reopen(Searcher(on_shop.context, catalog), saved)
+        reopened = reopen(Searcher(on_shop.context, catalog), load_rules(), saved)
         assert [hit.path for hit in reopened.looks[0].items] == [item["path"] for item in first["items"]]
         assert reopened.looks[0].total_price == first["total_price"]
     assert main(["lookbook", "--json"]) == 0

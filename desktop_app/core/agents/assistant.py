@@ -168,7 +168,7 @@ class Assistant:
         encoded = self.searcher.encode(SearchQuery(text=text, image=photo), cancel)
         wanted = [([category], k) for category, k in classification.items.items()] or [([], UNCLASSIFIED_K)]
         hits = [hit for categories, k in wanted
-                for hit in self.searcher.search_encoded(encoded, _query(categories, k, offer), cancel)]
+                for hit in self.searcher.search_encoded(encoded, SearchQuery(categories=categories, k=k).within(offer), cancel)]
         return tuple(FoundItem(number, hit) for number, hit in enumerate(hits, start=1))
 
 
@@ -193,9 +193,3 @@ def ended(steps: Iterator[E], unexpected: str) -> Iterator[E | Done | Failed]:
         yield Failed(unexpected, "".join(traceback.format_exception(exc)))
 
 
-def _query(categories: list[str], k: int, offer: OfferFilter | None) -> SearchQuery:
-    query = SearchQuery(categories=categories, k=k)
-    if offer is None:
-        return query
-    return replace(query, in_stock=offer.in_stock, min_price=offer.min_price, max_price=offer.max_price, sizes=list(offer.sizes),
-                   one_size_fits=True)

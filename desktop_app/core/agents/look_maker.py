@@ -29,7 +29,7 @@ from desktop_app.core.agents.classifier import Classification, RequestClassifier
 from desktop_app.core.agents.llm_runtime import Done, Failed, Token, guarded
 from desktop_app.core.agents.stylist import LookOutline, open_stylist
 from desktop_app.core.catalog.vocabulary import catalog_vocabulary
-from desktop_app.core.looks.lookset import LookSet, compose_looks, find_candidates
+from desktop_app.core.looks.lookset import LookSet, compose_looks, find_candidates, no_looks
 from desktop_app.core.looks.rules import EVERYDAY, Outfit, OutfitRules, Slot, load_rules
 from desktop_app.core.platform.errors import UserError
 from desktop_app.core.platform.i18n import _
@@ -150,7 +150,7 @@ class LookMaker:
                                        (fixed_hit.category or "") if fixed_hit is not None else None)
         missing = tuple(classification.missing)
         if not slots:
-            yield LooksComposed(LookSet((), (), (), budget), missing, offer)
+            yield LooksComposed(no_looks(rules, budget), missing, offer)
             yield Done("stop", 0, "none")
             return
         text = classification.search_text or request.strip() or None

@@ -1,7 +1,8 @@
 """A request's looks with the candidates behind them: what the CLI prints, the window shows as boards and a sheet draws.
 
-The candidates stay with the looks, so "swap" (the next candidate of a slot) and "pin" (keep an item
-while the others are composed again) need no second search. Candidates come from one encoded query:
+The candidates stay with the looks, and so do their scores and pair terms (the `Problem`), so "swap"
+(the next candidate of a slot) and "pin" (keep an item while the others are composed again) need no
+second search and no second read of the photos' vectors. Candidates come from one encoded query:
 one search per slot, with the shop's filters (in stock, the size, no item dearer than the whole
 budget), and their style vectors are the photos' stored mean vectors.
 """
@@ -9,7 +10,7 @@ budget), and their style vectors are the photos' stored mean vectors.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -46,8 +47,9 @@ class LookSet:
     slots: tuple[Slot, ...]
     candidates: tuple[tuple[SearchHit, ...], ...]  # per slot, best match first
     looks: tuple[Look, ...]
+    problem: Problem
     budget: float | None = None
-    fixed: Mapping[int, int] | None = None  # slot -> candidate index kept in every look ("complete the look")
+    fixed: Mapping[int, int] = field(default_factory=dict)  # slot -> candidate index kept in every look ("complete the look")
 
     def to_json(self) -> list[dict[str, Any]]:
         return [look.to_json(self.slots) for look in self.looks]
@@ -57,40 +59,40 @@ def find_candidates(searcher: Searcher, encoded: EncodedQuery, slots: Sequence[S
                     cancel: CancelToken, per_slot: int = CANDIDATES_PER_SLOT) -> tuple[tuple[SearchHit, ...], ...]:
     found = []
     for slot in slots:
-        query = SearchQuery(categories=list(slot.categories), k=per_slot)
-        if offer is not None:
-            query = replace(query, in_stock=offer.in_stock, min_price=offer.min_price, max_price=offer.max_price,
-                            sizes=list(offer.sizes), one_size_fits=True)
+        query = SearchQuery(categories=list(slot.categories), k=per_slot).within(offer)
         found.append(tuple(searcher.search_encoded(encoded, query, cancel)))
     return tuple(found)
 
 
 def compose_looks(store: CatalogStore, rules: OutfitRules, slots: Sequence[Slot], candidates: Sequence[Sequence[SearchHit]],
                   looks: int = 3, budget: float | None = None, fixed: Mapping[int, int] | None = None) -> LookSet:
-    prob = _problem(store, rules, candidates)
-    picks = compose(prob, looks, budget, fixed)
-    made = tuple(_look(prob, candidates, pick.indices, pick.score, frozenset(fixed or {})) for pick in picks)
-    return LookSet(tuple(slots), tuple(tuple(c) for c in candidates), made, budget, dict(fixed or {}))
+    candidates = tuple(tuple(c) for c in candidates)
+    return _composed(LookSet(tuple(slots), candidates, (), _problem(store, rules, candidates), budget, dict(fixed or {})),
+                     looks, dict(fixed or {}), frozenset())
 
 
-def recompose(store: CatalogStore, rules: OutfitRules, looks: LookSet, pinned_from: int) -> LookSet:
+def _composed(looks: LookSet, count: int, kept: Mapping[int, int], pinned: frozenset[int]) -> LookSet:
+    picks = compose(looks.problem, count, looks.budget, kept)
+    return replace(looks, looks=tuple(_look(looks.candidates, pick.indices, pick.score, pinned) for pick in picks))
+
+
+def recompose(looks: LookSet, pinned_from: int) -> LookSet:
     """The looks composed again, keeping look `pinned_from`'s pinned items (and any fixed one) in every look."""
-    kept = dict(looks.fixed or {})
+    kept = dict(looks.fixed)
     source = looks.looks[pinned_from]
     for slot in source.pinned:
         kept[slot] = looks.candidates[slot].index(source.items[slot])
-    again = compose_looks(store, rules, looks.slots, looks.candidates, len(looks.looks), looks.budget, kept)
-    return replace(again, looks=tuple(replace(look, pinned=source.pinned) for look in again.looks), fixed=looks.fixed)
+    return _composed(looks, len(looks.looks), kept, source.pinned)
 
 
-def swap(store: CatalogStore, rules: OutfitRules, looks: LookSet, look_index: int, slot: int) -> LookSet:
+def swap(looks: LookSet, look_index: int, slot: int) -> LookSet:
     """Look `look_index` with slot `slot`'s item replaced by the next candidate of that slot (wrapping round) that is
     not in the look already and keeps it within the budget; unchanged when there is none."""
     look = looks.looks[look_index]
     options = looks.candidates[slot]
     current = options.index(look.items[slot])
     others = {hit.item_id for i, hit in enumerate(look.items) if i != slot}
-    prob = _problem(store, rules, looks.candidates)
+    prob = looks.problem
     indices = [looks.candidates[s].index(hit) for s, hit in enumerate(look.items)]
     for step in range(1, len(options)):
         candidate = (current + step) % len(options)
@@ -100,7 +102,7 @@ def swap(store: CatalogStore, rules: OutfitRules, looks: LookSet, look_index: in
         total = prob.total_price(trial)
         if looks.budget is not None and total is not None and total > looks.budget + 1e-9:
             continue
-        changed = _look(prob, looks.candidates, tuple(trial), prob.score(trial), look.pinned)
+        changed = _look(looks.candidates, tuple(trial), prob.score(trial), look.pinned)
         return replace(looks, looks=tuple(changed if i == look_index else old for i, old in enumerate(looks.looks)))
     return looks
 
@@ -109,6 +111,11 @@ def set_pinned(looks: LookSet, look_index: int, slot: int, pinned: bool) -> Look
     look = looks.looks[look_index]
     marks = look.pinned | {slot} if pinned else look.pinned - {slot}
     return replace(looks, looks=tuple(replace(old, pinned=marks) if i == look_index else old for i, old in enumerate(looks.looks)))
+
+
+def no_looks(rules: OutfitRules, budget: float | None = None) -> LookSet:
+    """The answer when nothing could be planned: no slot, no look."""
+    return LookSet((), (), (), problem((), rules), budget)
 
 
 def _problem(store: CatalogStore, rules: OutfitRules, candidates: Sequence[Sequence[SearchHit]]) -> Problem:
@@ -123,11 +130,17 @@ def _price(hit: SearchHit) -> float | None:
     return hit.product.price if hit.product is not None else None
 
 
-def _look(prob: Problem, candidates: Sequence[Sequence[SearchHit]], indices: Sequence[int], score: float,
-          pinned: frozenset[int]) -> Look:
+def _look(candidates: Sequence[Sequence[SearchHit]], indices: Sequence[int], score: float, pinned: frozenset[int]) -> Look:
     items = tuple(candidates[s][i] for s, i in enumerate(indices))
-    currencies = {hit.product.currency for hit in items if hit.product is not None and hit.product.price is not None}
-    return Look(items, score, prob.total_price(indices), currencies.pop() if len(currencies) == 1 else None, pinned)
+    return Look(items, score, *_total(items), pinned)
+
+
+def _total(items: Sequence[SearchHit]) -> tuple[float | None, str | None]:
+    """What the items cost together, at today's prices, and in which currency (None where they are in several)."""
+    priced = [hit.product for hit in items if hit.product is not None and hit.product.price is not None]
+    currencies = {product.currency for product in priced}
+    total = round(sum(product.price for product in priced if product.price is not None), 2) if priced else None
+    return total, currencies.pop() if len(currencies) == 1 else None
 
 
 def save_look(catalog: Catalog, looks: LookSet, index: int, *, name: str, request: str = "", advice: str = "") -> int:
@@ -137,7 +150,7 @@ def save_look(catalog: Catalog, looks: LookSet, index: int, *, name: str, reques
     return catalog.lookbook.save(name, items, request=request, advice=advice, total_price=look.total_price, currency=look.currency)
 
 
-def reopen(searcher: Searcher, saved: SavedLook) -> LookSet:
+def reopen(searcher: Searcher, rules: OutfitRules, saved: SavedLook) -> LookSet:
     """A saved look as a one-look set, its items as the catalog has them now (one gone from the catalog is left out);
     its total is worked out again from today's prices."""
     paths = searcher.store.indexed_files()
@@ -146,7 +159,5 @@ def reopen(searcher: Searcher, saved: SavedLook) -> LookSet:
     kept = [(Slot((item.slot,)), hits[i]) for item, i in zip(saved.items, ids, strict=True) if i is not None and i in hits]
     slots = tuple(slot for slot, _hit in kept)
     items = tuple(hit for _slot, hit in kept)
-    prices = [hit.product.price for hit in items if hit.product is not None and hit.product.price is not None]
-    currencies = {hit.product.currency for hit in items if hit.product is not None and hit.product.price is not None}
-    look = Look(items, 0.0, round(sum(prices), 2) if prices else None, currencies.pop() if len(currencies) == 1 else None)
-    return LookSet(slots, tuple((hit,) for hit in items), (look,))
+    candidates = tuple((hit,) for hit in items)
+    return LookSet(slots, candidates, (Look(items, 0.0, *_total(items)),), _problem(searcher.store, rules, candidates))

@@ -110,6 +110,14 @@ class SearchQuery:
     def browsing(self) -> bool:
         return not (self.text or "").strip() and self.image is None
 
+    def within(self, offer: OfferFilter | None) -> SearchQuery:
+        """This query with the shop's filters of `offer` (None: as it is); a product without sizes fits any size, as the
+        assistant and the looks ask for it."""
+        if offer is None:
+            return self
+        return replace(self, in_stock=offer.in_stock, min_price=offer.min_price, max_price=offer.max_price, sizes=list(offer.sizes),
+                       one_size_fits=True)
+
     def offer(self) -> OfferFilter:
         return OfferFilter(in_stock=self.in_stock, min_price=self.min_price, max_price=self.max_price, sizes=tuple(self.sizes),
                            one_size_fits=self.one_size_fits)
